@@ -1,0 +1,41 @@
+"""Thin Typer CLI: parses options, calls the library, turns domain exceptions into exit codes.
+
+Each command lives in its own module and registers itself on ``app``. Heavy libraries are imported
+inside the command functions so that ``ketamine-kg --help`` does not load them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="ketamine-kg",
+    help="A cited, reasoned knowledge graph of ketamine and esketamine in depression.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from ketamine_kg import __version__
+
+        typer.echo(f"ketamine-kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """A cited, reasoned knowledge graph of ketamine and esketamine in depression."""
+
+
+# Command modules register themselves on ``app`` when imported (order = order in --help).
+from ketamine_kg.cli import build_cmd  # noqa: E402, F401
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,66 @@
+"""Deterministic serialisations: sorted triples, curated prefixes, stable blank-node ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.vocab import PREFIXES
+
+__all__ = ["sorted_triples", "to_ntriples", "to_oxigraph_term", "to_turtle", "write_turtle"]
+
+
+def to_oxigraph_term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert one rdflib term to its pyoxigraph equivalent."""
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype is not None:
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+        return ox.Literal(str(node))
+    raise TypeError(f"unsupported RDF term {node!r}")
+
+
+def sorted_triples(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
+    """pyoxigraph triples in N-Triples lexical order (subject, predicate, object)."""
+    converted = [
+        ox.Triple(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o))  # type: ignore[arg-type]
+        for s, p, o in triples
+    ]
+    converted.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return converted
+
+
+def to_turtle(graph: Graph) -> bytes:
+    """Turtle with the curated prefixes, byte-identical for the same graph."""
+    return _fixed_prefix_order(ox.serialize(sorted_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+
+
+def _fixed_prefix_order(turtle: bytes) -> bytes:
+    """pyoxigraph writes @prefix lines in hash-map order; put them in the curated order instead."""
+    lines = turtle.split(b"\n")
+    count = 0
+    while count < len(lines) and lines[count].startswith(b"@prefix "):
+        count += 1
+    rank = {name.encode(): i for i, name in enumerate(PREFIXES)}
+    header = sorted(lines[:count], key=lambda line: rank.get(line[8:].split(b":", 1)[0], len(rank)))
+    return b"\n".join(header + lines[count:])
+
+
+def to_ntriples(graph: Graph) -> bytes:
+    """Sorted N-Triples (canonical term syntax)."""
+    return ox.serialize(sorted_triples(graph), format=ox.RdfFormat.N_TRIPLES)
+
+
+def write_turtle(graph: Graph, path: Path) -> None:
+    """Write ``to_turtle(graph)`` atomically."""
+    write_bytes_atomic(path, to_turtle(graph))

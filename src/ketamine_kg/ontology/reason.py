@@ -1,0 +1,193 @@
+"""Run HermiT (owlready2's copy) in a child process with a timeout; explain inconsistencies."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
+from ketamine_kg.ontology import _hermit_worker
+from ketamine_kg.ontology.schema import Schema
+from ketamine_kg.ontology.triples import schema_iri
+from ketamine_kg.vocab import OWL, PREFIXES, RDF, RDFS
+
+__all__ = ["ReasoningReport", "explain_inconsistency", "find_java", "run_reasoner", "skipped_report"]
+
+log = logging.getLogger(__name__)
+
+Triple = tuple[Node, Node, Node]
+DEFAULT_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class ReasoningReport:
+    """Outcome of the reasoning step: ``status`` is consistent, skipped or unavailable."""
+
+    status: str
+    message: str
+    inferred: tuple[Triple, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def ran(self) -> bool:
+        return self.status == "consistent"
+
+
+def skipped_report() -> ReasoningReport:
+    """The report for ``--no-reason``."""
+    return ReasoningReport("skipped", "reasoning skipped (--no-reason)")
+
+
+def find_java() -> str | None:
+    """The java executable HermiT will use (``KETAMINE_KG_JAVA`` overrides PATH), or None."""
+    candidate = os.environ.get("KETAMINE_KG_JAVA", "java")
+    return shutil.which(candidate)
+
+
+def run_reasoner(graph: Graph, schema: Schema, *, timeout: float = DEFAULT_TIMEOUT) -> ReasoningReport:
+    """Check consistency with HermiT and return the new entailments (never asserted ones).
+
+    Raises ``InconsistentOntologyError`` naming the culprits, ``ReasonerError`` on timeout or Java failure.
+    Without Java the build goes on: the report says why reasoning did not run.
+    """
+    java = find_java()
+    if java is None:
+        return ReasoningReport(
+            "unavailable",
+            "HermiT needs Java, which was not found: install openjdk-17-jre-headless "
+            "(or set KETAMINE_KG_JAVA); the graph is written unreasoned",
+        )
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="ketamine-kg-reason-") as tmp:
+        in_path, out_path = Path(tmp) / "in.nt", Path(tmp) / "out.nt"
+        in_path.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
+        env = {**os.environ, "TMPDIR": tmp, "KETAMINE_KG_JAVA": java}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", _hermit_worker.__name__, str(in_path), str(out_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise ReasonerError(
+                f"HermiT did not finish within {timeout:g} s and was stopped; "
+                "raise --reasoner-timeout or build with --no-reason"
+            ) from None
+        seconds = time.perf_counter() - start
+        if proc.returncode == _hermit_worker.INCONSISTENT:
+            culprits = explain_inconsistency(graph, schema)
+            detail = "\n".join(f"  - {c}" for c in culprits) or (
+                "  (no simple cause found: look for individuals in disjoint classes or pairs linked by "
+                "disjoint properties)"
+            )
+            raise InconsistentOntologyError(f"HermiT found the ontology inconsistent:\n{detail}", culprits)
+        if proc.returncode != 0:
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise ReasonerError("HermiT failed: " + (" | ".join(tail) or f"exit code {proc.returncode}"))
+        entailed = Graph().parse(out_path, format="nt")
+    inferred = tuple(sorted(_new_facts(graph, entailed), key=lambda t: tuple(str(x) for x in t)))
+    log.info("HermiT: consistent, %d inferred facts in %.2f s", len(inferred), seconds)
+    return ReasoningReport("consistent", "consistent (HermiT)", inferred, seconds)
+
+
+def _new_facts(graph: Graph, entailed: Graph) -> list[Triple]:
+    """Entailed triples about project individuals that are not already asserted."""
+    ids = PREFIXES["kg"]
+    trivial = {OWL.Thing, OWL.NamedIndividual}
+    out: list[Triple] = []
+    for s, p, o in entailed:
+        if not str(s).startswith(ids) or (p == RDF.type and o in trivial):
+            continue
+        if (s, p, o) not in graph:
+            out.append((s, p, o))
+    return out
+
+
+def explain_inconsistency(graph: Graph, schema: Schema) -> list[str]:
+    """Name the individuals and axioms behind the usual causes of inconsistency in this schema."""
+
+    def name(node: Node) -> str:
+        label = graph.value(node, RDFS.label)
+        short = str(node).replace(PREFIXES["kg"], "kg:")
+        return f"{label} ({short})" if label else short
+
+    by_iri = {schema_iri(p.id): p for p in schema.properties.values()}
+    pairs: dict[str, set[tuple[Node, Node]]] = defaultdict(set)
+    for iri, prop in by_iri.items():
+        for s, o in graph.subject_objects(iri):
+            pairs[prop.id].add((s, o))
+            if prop.inverse:
+                pairs[prop.inverse].add((o, s))
+    culprits: list[str] = []
+    for prop in schema.properties.values():
+        for other in prop.disjoint_with:
+            for s, o in sorted(pairs[prop.id] & pairs[other]):
+                culprits.append(
+                    f"{name(s)} {prop.label} {name(o)} and {name(s)} {schema.properties[other].label} {name(o)}: "
+                    f"the properties {prop.id} and {other} are disjoint"
+                )
+        if "asymmetric" in prop.characteristics:
+            for s, o in sorted(pairs[prop.id]):
+                if (o, s) in pairs[prop.id] and str(s) < str(o):
+                    culprits.append(f"{name(s)} and {name(o)} are linked both ways by asymmetric {prop.id}")
+        if "irreflexive" in prop.characteristics:
+            culprits += [f"{name(s)} {prop.id} itself, but {prop.id} is irreflexive" for s, o in pairs[prop.id] if s == o]
+    culprits += _disjoint_types(graph, schema, pairs, name)
+    return culprits
+
+
+def _disjoint_types(graph: Graph, schema: Schema, pairs: dict[str, set[tuple[Node, Node]]], name: object) -> list[str]:
+    """Individuals that end up in two disjoint classes through asserted types, domains and ranges."""
+    assert callable(name)
+    iri_to_class = {schema_iri(c.id): c.id for c in schema.classes.values()}
+    reasons: dict[Node, dict[str, str]] = defaultdict(dict)
+    for s, o in graph.subject_objects(RDF.type):
+        if isinstance(o, URIRef) and o in iri_to_class:
+            reasons[s].setdefault(iri_to_class[o], "asserted type")
+    for pid, links in pairs.items():
+        prop = schema.properties[pid]
+        for s, o in links:
+            if len(prop.domain) == 1:
+                reasons[s].setdefault(prop.domain[0], f"subject of {pid} {name(o)}")
+            if len(prop.range) == 1:
+                reasons[o].setdefault(prop.range[0], f"object of {name(s)} {pid}")
+    out: list[str] = []
+    for node, classes in sorted(reasons.items(), key=lambda kv: str(kv[0])):
+        found = sorted(classes)
+        for i, a in enumerate(found):
+            for b in found[i + 1 :]:
+                if _disjoint(schema, a, b):
+                    out.append(
+                        f"{name(node)} is both a {schema.classes[a].label} ({classes[a]}) and a "
+                        f"{schema.classes[b].label} ({classes[b]}), which are disjoint"
+                    )
+    return out
+
+
+def _disjoint(schema: Schema, a: str, b: str) -> bool:
+    """Two classes are disjoint when they sit (or have ancestors) in one disjoint group but differ there."""
+    chain_a, chain_b = schema.ancestors(a), schema.ancestors(b)
+    if a in chain_b or b in chain_a:
+        return False
+    for x in chain_a:
+        for y in chain_b:
+            if x != y and schema.classes[x].disjoint_group == schema.classes[y].disjoint_group:
+                return True
+    return False

@@ -1,0 +1,139 @@
+"""The build pipeline: tables -> validated source -> OWL (owlready2) -> HermiT -> RDF graph -> outputs."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.graph_build.rdf_files import load_rdf_files
+from ketamine_kg.graph_build.serialize import to_turtle
+from ketamine_kg.ontology.build import build_ontology, to_rdfxml
+from ketamine_kg.ontology.reason import DEFAULT_TIMEOUT, ReasoningReport, run_reasoner, skipped_report
+from ketamine_kg.ontology.schema import Schema, load_schema
+from ketamine_kg.ontology.source import Source, load_source
+from ketamine_kg.ontology.triples import annotate, bnode_for
+from ketamine_kg.vocab import KKG, PROV
+
+__all__ = ["OWL_NAME", "TTL_NAME", "BuildResult", "Summary", "build_knowledge_graph", "render_outputs", "write_outputs"]
+
+log = logging.getLogger(__name__)
+
+OWL_NAME = "ketamine-kg.owl"
+TTL_NAME = "ketamine-kg.ttl"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Figures of one build, for the CLI summary and the README."""
+
+    entities_per_category: dict[str, int]
+    assertions: int
+    sources: int
+    claims_by_status: dict[str, int]
+    identifiers_by_prefix: dict[str, int]
+    quantities: int
+    inferred: int
+    triples: int
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Everything a build produced in memory; nothing is on disk until ``write_outputs``."""
+
+    source: Source
+    schema: Schema
+    graph: Graph
+    reasoning: ReasoningReport
+    merged_files: tuple[Path, ...] = ()
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> Summary:
+        src = self.source
+        return Summary(
+            entities_per_category=dict(sorted(Counter(e.category for e in src.entities).items())),
+            assertions=len(src.relations),
+            sources=len(src.sources),
+            claims_by_status=dict(sorted(Counter(c.status for c in src.claims).items())),
+            identifiers_by_prefix=dict(sorted(Counter(i.prefix for i in src.identifiers).items())),
+            quantities=len(src.quantities),
+            inferred=len(self.reasoning.inferred),
+            triples=len(self.graph),
+        )
+
+
+def build_knowledge_graph(
+    source_dir: Path | None = None,
+    *,
+    reason: bool = True,
+    merge: Sequence[Path] = (),
+    reasoner_timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Validate the tables, build the ontology, reason and return the annotated RDF graph.
+
+    >>> result = build_knowledge_graph(reason=False)
+    >>> result.summary.entities_per_category["drug"] > 0
+    True
+    """
+    from ketamine_kg.ontology.triples import source_to_graph
+
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    say("reading and validating the source tables")
+    schema = load_schema()
+    source = load_source(source_dir, schema)
+    graph = source_to_graph(source, schema)
+    timings["load+triples"] = time.perf_counter() - start
+    if merge:
+        say(f"merging {len(merge)} RDF file(s)")
+        graph += load_rdf_files(merge)
+    if reason:
+        say("reasoning with HermiT")
+        t0 = time.perf_counter()
+        report = run_reasoner(graph, schema, timeout=reasoner_timeout)
+        timings["reasoning"] = time.perf_counter() - t0
+        if not report.ran:
+            log.warning(report.message)
+    else:
+        report = skipped_report()
+    add_inferred(graph, report)
+    return BuildResult(source, schema, graph, report, tuple(merge), time.perf_counter() - start, timings)
+
+
+def add_inferred(graph: Graph, report: ReasoningReport) -> None:
+    """Add the reasoner's entailments, each marked by an axiom annotation as inferred by HermiT."""
+    marks = [(URIRef(PROV.wasGeneratedBy), URIRef(KKG.hermitReasoning)), (URIRef(KKG.inferred), Literal(True))]
+    for s, p, o in report.inferred:
+        graph.add((s, p, o))
+        for triple in annotate(s, p, o, bnode_for("inferred", s, p, o), marks):
+            graph.add(triple)
+
+
+def render_outputs(result: BuildResult, progress: Progress | None = None) -> dict[str, bytes]:
+    """File name -> bytes for every output of the main job (rendered fully before anything is written)."""
+    say = progress or (lambda _msg: None)
+    say("serialising Turtle and OWL")
+    turtle = to_turtle(result.graph)
+    owl = to_rdfxml(build_ontology(result.graph.serialize(format="nt", encoding="utf-8")))
+    return {OWL_NAME: owl, TTL_NAME: turtle}
+
+
+def write_outputs(files: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Write every file atomically under ``out_dir`` (names may contain sub-folders)."""
+    written: list[Path] = []
+    for name, data in files.items():
+        path = out_dir / name
+        write_bytes_atomic(path, data)
+        written.append(path)
+    return written

@@ -1,0 +1,372 @@
+"""Query engines: embedded Oxigraph (default), rdflib, and any SPARQL 1.1 endpoint over HTTP.
+
+Each engine executes a :class:`PreparedQuery` with bound parameters and returns a :class:`RawResult`
+of canonical rdflib terms, so results from different engines compare equal. Parameters are never
+formatted into query text: Oxigraph gets ``substitutions``, rdflib ``initBindings``, and an endpoint a
+VALUES clause built from escaped, validated terms appended after the query.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import logging
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from ketamine_kg.errors import EndpointError, QueryError
+from ketamine_kg.queries.safety import PreparedQuery
+from ketamine_kg.queries.terms import from_oxigraph, from_sparql_json, normalise, to_oxigraph, to_sparql
+from ketamine_kg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
+    from rdflib.term import Node
+
+__all__ = [
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_TIMEOUT",
+    "ENGINES",
+    "EndpointEngine",
+    "Engine",
+    "OxigraphEngine",
+    "QueryTimeoutError",
+    "RawResult",
+    "RdflibEngine",
+    "run_with_deadline",
+    "values_clause",
+]
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("oxigraph", "rdflib")
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ROWS = 1_000_000
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_LABEL_CHUNK = 200
+
+T = TypeVar("T")
+Row = tuple["Node | None", ...]
+Triple = tuple["Node", "Node", "Node"]
+
+
+class QueryTimeoutError(QueryError):
+    """The query ran longer than its time limit and was stopped."""
+
+
+class _Cancelled(BaseException):
+    """Raised inside an abandoned worker thread to stop it at its next Python instruction."""
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """An engine's answer as canonical rdflib terms: rows for SELECT, a boolean for ASK, triples for graphs."""
+
+    form: str
+    columns: tuple[str, ...] = ()
+    rows: tuple[Row, ...] = ()
+    boolean: bool | None = None
+    triples: tuple[Triple, ...] = ()
+
+
+class Engine(Protocol):
+    """What every engine offers: execute a prepared query, and look up labels for IRIs."""
+
+    name: str
+
+    def execute(
+        self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
+    ) -> RawResult:
+        """Run ``query`` with ``bindings``; check ``stop`` between rows; refuse more than ``max_rows``."""
+        ...
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """The rdfs:label of each IRI that has one (the smallest, if several)."""
+        ...
+
+
+def _check_row(count: int, stop: threading.Event, max_rows: int) -> None:
+    if stop.is_set():
+        raise _Cancelled
+    if count >= max_rows:
+        raise QueryError(f"the query returned more than {max_rows:,} rows; add LIMIT or narrow it")
+
+
+def _reorder(columns: tuple[str, ...], engine_columns: list[str], rows: list[Row]) -> tuple[Row, ...]:
+    """Put each row's values in ``columns`` order (engines may order SELECT * differently)."""
+    if not columns or list(columns) == engine_columns:
+        return tuple(rows)
+    index = {name: i for i, name in enumerate(engine_columns)}
+    return tuple(tuple(row[index[c]] if c in index else None for c in columns) for row in rows)
+
+
+def _smallest_labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for iri, label in pairs:
+        if iri not in labels or label < labels[iri]:
+            labels[iri] = label
+    return labels
+
+
+class OxigraphEngine:
+    """The embedded Oxigraph store (pyoxigraph): fast, and its evaluation releases the GIL."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+
+    def execute(
+        self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
+    ) -> RawResult:
+        """Run the query with ``substitutions`` for the bound variables."""
+        import pyoxigraph as ox
+
+        substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
+        try:
+            answer = self.store.query(query.text, prefixes=dict(PREFIXES), substitutions=substitutions)
+            if isinstance(answer, ox.QueryBoolean):
+                return RawResult(form="ASK", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                names = [v.value for v in answer.variables]
+                rows: list[Row] = []
+                for solution in answer:
+                    _check_row(len(rows), stop, max_rows)
+                    rows.append(tuple(None if (t := solution[n]) is None else from_oxigraph(t) for n in names))
+                return RawResult(form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows))
+            triples: list[Triple] = []
+            for triple in answer:
+                _check_row(len(triples), stop, max_rows)
+                triples.append(
+                    (from_oxigraph(triple.subject), from_oxigraph(triple.predicate), from_oxigraph(triple.object))
+                )
+            return RawResult(form=query.form, triples=tuple(triples))
+        except SyntaxError as exc:
+            raise QueryError(f"Oxigraph could not parse the query: {exc}") from None
+        except OSError as exc:
+            raise QueryError(f"Oxigraph failed to evaluate the query: {exc}") from None
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """Labels straight from the store's index."""
+        import pyoxigraph as ox
+
+        label = ox.NamedNode(_RDFS_LABEL)
+        pairs = []
+        for iri in iris:
+            for quad in self.store.quads_for_pattern(ox.NamedNode(iri), label, None, ox.DefaultGraph()):
+                if isinstance(quad.object, ox.Literal):
+                    pairs.append((iri, quad.object.value))
+        return _smallest_labels(pairs)
+
+
+class RdflibEngine:
+    """rdflib's pure-Python SPARQL engine on an in-memory graph (the reference implementation)."""
+
+    name = "rdflib"
+
+    def __init__(self, graph: rdflib.Graph) -> None:
+        self.graph = graph
+
+    def execute(
+        self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
+    ) -> RawResult:
+        """Run the already-translated algebra with ``initBindings``."""
+        from rdflib.term import Variable
+
+        try:
+            result = self.graph.query(query.algebra, initBindings={Variable(k): v for k, v in bindings.items()})
+            if result.type == "ASK":
+                return RawResult(form="ASK", boolean=bool(result.askAnswer))
+            if result.type == "SELECT":
+                names = [str(v) for v in result.vars or []]
+                rows: list[Row] = []
+                for row in result:
+                    _check_row(len(rows), stop, max_rows)
+                    values = tuple(row)  # type: ignore[arg-type]
+                    rows.append(tuple(None if v is None else normalise(v) for v in values))
+                return RawResult(form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows))
+            triples: list[Triple] = []
+            for s, p, o in result.graph or []:  # type: ignore[union-attr]
+                _check_row(len(triples), stop, max_rows)
+                triples.append((s, p, normalise(o)))
+            return RawResult(form=query.form, triples=tuple(triples))
+        except (QueryError, _Cancelled):
+            raise
+        except RecursionError:
+            raise QueryError("rdflib ran out of recursion depth on this query; try --engine oxigraph") from None
+        except Exception as exc:
+            raise QueryError(f"rdflib failed to evaluate the query: {exc}") from None
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """Labels from the graph."""
+        from rdflib import URIRef
+        from rdflib.namespace import RDFS
+
+        return _smallest_labels(
+            (iri, str(label)) for iri in iris for label in self.graph.objects(URIRef(iri), RDFS.label)
+        )
+
+
+def values_clause(bindings: Mapping[str, Node]) -> str:
+    """A SPARQL VALUES clause binding each variable to one escaped, validated term."""
+    if not bindings:
+        return ""
+    names = sorted(bindings)
+    for name in names:
+        if not name.isidentifier():
+            raise QueryError(f"invalid parameter name {name!r}")
+    variables = " ".join(f"?{name}" for name in names)
+    values = " ".join(to_sparql(bindings[name]) for name in names)
+    return f"VALUES ({variables}) {{ ({values}) }}"
+
+
+class EndpointEngine:
+    """A remote SPARQL 1.1 endpoint, reached with the SPARQL protocol over urllib (POST, form-encoded)."""
+
+    name = "endpoint"
+
+    def __init__(self, url: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> None:
+        scheme = urllib.parse.urlsplit(url).scheme
+        if scheme not in {"http", "https"}:
+            raise EndpointError(f"the endpoint must be an http(s) URL, got {url!r}")
+        self.url = url
+        self.timeout = timeout
+
+    def request_text(self, query: PreparedQuery, bindings: Mapping[str, Node]) -> str:
+        """The text sent: missing project PREFIX lines, the query, then a VALUES clause for the bindings."""
+        if bindings and query.has_values_clause:
+            raise QueryError("this query already ends with VALUES, so parameters cannot be sent to an endpoint")
+        prologue = "".join(
+            f"PREFIX {prefix}: {to_sparql_iri(ns)}\n"
+            for prefix, ns in PREFIXES.items()
+            if prefix not in query.declared_prefixes
+        )
+        values = values_clause(bindings)
+        return f"{prologue}{query.text}\n{values}\n" if values else f"{prologue}{query.text}\n"
+
+    def _post(self, text: str, accept: str) -> bytes:
+        data = urllib.parse.urlencode({"query": text}).encode("utf-8")
+        request = urllib.request.Request(
+            self.url,
+            data=data,
+            method="POST",
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (http(s) only)
+                body: bytes = response.read()
+                return body
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip()[:500]
+            raise EndpointError(f"{self.url} answered HTTP {exc.code}: {detail or exc.reason}") from None
+        except urllib.error.URLError as exc:
+            raise EndpointError(f"cannot reach {self.url}: {exc.reason}") from None
+        except TimeoutError:
+            raise QueryTimeoutError(f"{self.url} did not answer within {self.timeout:g} s") from None
+
+    def execute(
+        self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
+    ) -> RawResult:
+        """Send the query and parse SPARQL JSON results (SELECT/ASK) or N-Triples (CONSTRUCT/DESCRIBE)."""
+        text = self.request_text(query, bindings)
+        if query.form in {"CONSTRUCT", "DESCRIBE"}:
+            return self._graph_result(query, self._post(text, "application/n-triples"), stop, max_rows)
+        body = self._post(text, "application/sparql-results+json")
+        try:
+            document = json.loads(body)
+        except ValueError:
+            raise EndpointError(f"{self.url} did not return SPARQL JSON results") from None
+        if "boolean" in document:
+            return RawResult(form="ASK", boolean=bool(document["boolean"]))
+        names = list(document.get("head", {}).get("vars", []))
+        rows: list[Row] = []
+        for binding in document.get("results", {}).get("bindings", []):
+            _check_row(len(rows), stop, max_rows)
+            rows.append(tuple(from_sparql_json(binding[n]) if n in binding else None for n in names))
+        return RawResult(form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows))
+
+    def _graph_result(self, query: PreparedQuery, body: bytes, stop: threading.Event, max_rows: int) -> RawResult:
+        import rdflib
+
+        graph = rdflib.Graph()
+        try:
+            graph.parse(data=body.decode("utf-8"), format="nt")
+        except Exception as exc:
+            raise EndpointError(f"{self.url} returned triples that could not be parsed: {exc}") from None
+        triples: list[Triple] = []
+        for s, p, o in graph:
+            _check_row(len(triples), stop, max_rows)
+            triples.append((s, p, normalise(o)))
+        return RawResult(form=query.form, triples=tuple(triples))
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """Labels fetched with one VALUES-bound query per chunk of IRIs."""
+        from rdflib import URIRef
+
+        todo = sorted(set(iris))
+        pairs: list[tuple[str, str]] = []
+        for start in range(0, len(todo), _LABEL_CHUNK):
+            chunk = " ".join(to_sparql(URIRef(iri)) for iri in todo[start : start + _LABEL_CHUNK])
+            text = f"SELECT ?s ?label WHERE {{ ?s <{_RDFS_LABEL}> ?label }}\nVALUES ?s {{ {chunk} }}\n"
+            document = json.loads(self._post(text, "application/sparql-results+json"))
+            for binding in document.get("results", {}).get("bindings", []):
+                pairs.append((binding["s"]["value"], binding["label"]["value"]))
+        return _smallest_labels(pairs)
+
+
+def to_sparql_iri(iri: str) -> str:
+    """``<iri>``, validated."""
+    from rdflib import URIRef
+
+    return to_sparql(URIRef(iri))
+
+
+def _interrupt(thread: threading.Thread) -> None:
+    """Ask CPython to raise _Cancelled in ``thread`` at its next Python instruction."""
+    if thread.ident is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_Cancelled))
+
+
+def run_with_deadline(work: Callable[[threading.Event], T], timeout: float | None) -> T:
+    """Run ``work(stop)`` in a daemon thread and wait at most ``timeout`` seconds for it.
+
+    On timeout the worker is told to stop (event checked per row, plus an asynchronous exception for
+    pure-Python code) and abandoned; the caller gets QueryTimeoutError at once. Oxigraph releases the
+    GIL while it evaluates, so the wait is never blocked by it.
+    """
+    stop = threading.Event()
+    if timeout is None:
+        return work(stop)
+    if timeout <= 0:
+        raise QueryError(f"the timeout must be positive, got {timeout:g}")
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work(stop)
+        except _Cancelled:
+            log.debug("abandoned query stopped")
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name="ketamine-kg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        stop.set()
+        _interrupt(worker)
+        raise QueryTimeoutError(
+            f"the query did not finish within {timeout:g} s and was stopped; "
+            "narrow it (more specific patterns, LIMIT) or raise --timeout"
+        )
+    if "error" in outcome:
+        error = outcome["error"]
+        assert isinstance(error, BaseException)
+        raise error
+    return outcome["value"]  # type: ignore[return-value]

@@ -1,0 +1,196 @@
+"""RDF term helpers shared by the engines: conversion to rdflib terms, canonical literals, CURIEs, SPARQL syntax.
+
+Every engine's results are converted to rdflib terms with canonical numeric lexical forms, so that
+Oxigraph, rdflib and a remote endpoint give byte-identical answers for the same data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ketamine_kg.errors import QueryError
+from ketamine_kg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from rdflib.term import Node
+
+__all__ = [
+    "canonical_literal",
+    "compact_iri",
+    "from_oxigraph",
+    "from_sparql_json",
+    "to_oxigraph",
+    "to_sparql",
+]
+
+_INTEGER_TYPES = frozenset(
+    str(t)
+    for t in (
+        XSD.integer,
+        XSD.int,
+        XSD.long,
+        XSD.short,
+        XSD.byte,
+        XSD.nonNegativeInteger,
+        XSD.positiveInteger,
+        XSD.nonPositiveInteger,
+        XSD.negativeInteger,
+        XSD.unsignedInt,
+        XSD.unsignedLong,
+        XSD.unsignedShort,
+        XSD.unsignedByte,
+    )
+)
+_FLOAT_TYPES = frozenset({str(XSD.double), str(XSD.float)})
+_LOCAL_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(?<!\.)$")
+# IRIREF characters SPARQL forbids between < and > (SPARQL 1.1 grammar, production 139).
+_BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_STRING_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+
+
+def _canonical_decimal(lexical: str) -> str:
+    """XSD canonical form of a decimal: no exponent, no trailing zeros, at least one fraction digit."""
+    value = Decimal(lexical.strip())
+    text = format(value.normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return "0.0" if text in {"-0.0", "-0"} else text
+
+
+def _canonical_double(lexical: str) -> str:
+    """A stable form for xsd:double/float (Python's shortest round-trip repr, with E notation)."""
+    value = float(lexical.strip())
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    shortest = repr(value)
+    if "e" in shortest:
+        mantissa, _, exponent = shortest.partition("e")
+    else:
+        mantissa, exponent = shortest, "0"
+    if "." not in mantissa:
+        mantissa += ".0"
+    return f"{mantissa}E{int(exponent)}"
+
+
+def canonical_literal(lexical: str, datatype: str | None, language: str | None) -> Literal:
+    """An rdflib Literal whose numeric lexical form is canonical, so engines compare equal."""
+    if language:
+        return Literal(lexical, lang=language.lower())
+    if datatype is None or datatype == str(XSD.string):
+        return Literal(lexical)
+    try:
+        if datatype in _INTEGER_TYPES:
+            lexical = str(int(lexical.strip()))
+        elif datatype == str(XSD.decimal):
+            lexical = _canonical_decimal(lexical)
+        elif datatype in _FLOAT_TYPES:
+            lexical = _canonical_double(lexical)
+        elif datatype == str(XSD.boolean):
+            lexical = "true" if lexical.strip() in {"true", "1"} else "false"
+    except (ValueError, InvalidOperation):
+        pass  # an ill-typed literal keeps its lexical form
+    return Literal(lexical, datatype=URIRef(datatype), normalize=False)
+
+
+def from_oxigraph(term: object) -> Node:
+    """Convert a pyoxigraph term to the equivalent rdflib term."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        return canonical_literal(term.value, term.datatype.value, term.language)
+    raise QueryError(f"unsupported RDF term in a result: {term!r}")
+
+
+def normalise(term: Node) -> Node:
+    """Give an rdflib term the same canonical form as converted Oxigraph terms."""
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype is not None else None
+        return canonical_literal(str(term), datatype, term.language)
+    return term
+
+
+def to_oxigraph(term: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
+    """Convert an rdflib IRI, blank node or literal to pyoxigraph."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise QueryError(f"cannot bind {term!r}: only IRIs, blank nodes and literals can be bound")
+
+
+def from_sparql_json(binding: dict[str, str]) -> Node:
+    """Convert one SPARQL 1.1 JSON results term (``{"type": ..., "value": ...}``) to rdflib."""
+    kind, value = binding.get("type"), binding.get("value", "")
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if kind in {"literal", "typed-literal"}:
+        return canonical_literal(value, binding.get("datatype"), binding.get("xml:lang"))
+    raise QueryError(f"unsupported term type {kind!r} in the endpoint's JSON results")
+
+
+def _escape_string(text: str) -> str:
+    return "".join(_STRING_ESCAPES.get(ch, ch) for ch in text)
+
+
+def to_sparql(term: Node) -> str:
+    """Serialise an IRI or literal in SPARQL syntax, escaped so it can never change the query's shape."""
+    if isinstance(term, URIRef):
+        iri = str(term)
+        if _BAD_IRI_CHARS.search(iri):
+            raise QueryError(f"cannot send the IRI {iri!r}: it contains characters not allowed in an IRI")
+        return f"<{iri}>"
+    if isinstance(term, Literal):
+        body = f'"{_escape_string(str(term))}"'
+        if term.language:
+            if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
+                raise QueryError(f"invalid language tag {term.language!r}")
+            return f"{body}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != str(XSD.string):
+            return f"{body}^^{to_sparql(URIRef(str(term.datatype)))}"
+        return body
+    raise QueryError(f"cannot send {term!r} to an endpoint: only IRIs and literals can be bound")
+
+
+def compact_iri(iri: str, prefixes: dict[str, str] | None = None) -> str:
+    """Compact ``iri`` to a CURIE with the project prefixes (longest namespace wins); else return it."""
+    best: tuple[str, str] | None = None
+    for prefix, namespace in (prefixes or PREFIXES).items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
+            local = iri[len(namespace) :]
+            if _LOCAL_PART.match(local):
+                best = (prefix, namespace)
+    if best is None:
+        return iri
+    return f"{best[0]}:{iri[len(best[1]) :]}"

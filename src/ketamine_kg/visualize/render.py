@@ -1,0 +1,273 @@
+"""Render a projected network as one self-contained, offline, escaped HTML page (vis-network via pyvis).
+
+pyvis holds the node and edge lists (filled directly: its add_node/add_edge are O(n·m)); the page is
+the project's own Jinja2 template. vis-network is inlined from the installed pyvis package, so the
+page makes no network request. All data-derived text travels as JSON in a
+``<script type="application/json">`` block and is put on the page with textContent only.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+import networkx as nx
+from pyvis.network import Network
+
+from ketamine_kg.graph_build.atomic import write_text_atomic
+from ketamine_kg.visualize.layout import sector_layout
+from ketamine_kg.visualize.style import EVIDENCE_STYLES, category_order, category_styles, edge_style
+
+__all__ = ["PHYSICS_NODE_LIMIT", "NetworkView", "render_html", "view", "write_html"]
+
+#: Views up to this many nodes are refined with (bounded) physics in the browser; larger ones are
+#: drawn straight from the precomputed layout.
+PHYSICS_NODE_LIMIT = 300
+_VIS_DIR = "templates/lib/vis-9.1.2"
+_NODE_KEYS = (
+    "label", "category", "category_label", "iri", "curie", "definition", "synonyms", "identifiers",
+    "definition_sources", "quantities", "claims",
+)  # fmt: skip
+_EDGE_KEYS = (
+    "predicate", "predicate_label", "evidence", "inferred", "assertion_id", "sources", "quantities",
+    "approval_status", "date", "qualifiers", "note",
+)  # fmt: skip
+
+
+def _read_resource(package: str, name: str) -> str:
+    return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+def _script_safe(code: str) -> str:
+    """Inline script text that cannot close its own <script> element."""
+    return code.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+def json_for_script(data: Any) -> str:
+    """JSON safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&``, U+2028/9."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _csp_hash(code: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _short(label: str, limit: int = 40) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> dict[str, Any]:
+    """Everything the page script needs, in deterministic order, with vis drawing attributes."""
+    keys = sorted(network.nodes, key=str)
+    index = {key: i for i, key in enumerate(keys)}
+    codes = {str(network.nodes[k].get("category", "")) for k in keys}
+    styles = category_styles(codes)
+    cat_labels: dict[str, str] = {}
+    groups: dict[str, list[str]] = {code: [] for code in category_order(codes)}
+    for key in keys:
+        data = network.nodes[key]
+        code = str(data.get("category", ""))
+        cat_labels.setdefault(code, str(data.get("category_label") or code.replace("_", " ")))
+        groups[code].append(key)
+    degree = {k: int(d) for k, d in network.degree()}
+    positions = sector_layout(list(groups.values()), degree)
+    paths = [[index[n] for n in path] for path in network.graph.get("paths", [])]
+    on_path = {n for p in paths for n in p}
+    ends = {p[0] for p in paths} | {p[-1] for p in paths}
+    focus_node = network.graph.get("focus", {}).get("node")
+
+    net = Network(directed=True, height="100%", width="100%")
+    large = len(keys) > PHYSICS_NODE_LIMIT
+    use_physics = (not large) if physics is None else physics
+    for key in keys:
+        data = network.nodes[key]
+        i = index[key]
+        style = styles[str(data.get("category", ""))]
+        x, y = positions[key]
+        size = 10.0 + min(14.0, 2.0 * math.sqrt(degree.get(key, 0)))
+        node: dict[str, Any] = {
+            "id": i, "label": _short(str(data.get("label", key))), "x": x, "y": y,
+            "shape": style.shape, "color": style.color, "size": round(size, 1), "cat": str(data.get("category", "")),
+        }  # fmt: skip
+        if i in on_path or key == focus_node:
+            node["borderWidth"] = 4
+            node["color"] = {"background": style.color, "border": "#111111"}
+            if i in ends or key == focus_node:
+                node["size"] = round(size + 8, 1)
+        net.nodes.append(node)
+        net.node_ids.append(i)
+        net.node_map[i] = node
+    relations: dict[str, str] = {}
+    evidence_counts: dict[str, int] = {}
+    path_steps = {(p[j], p[j + 1]) for p in paths for j in range(len(p) - 1)}
+    edge_info: list[dict[str, Any]] = []
+    for j, (u, v, _key, data) in enumerate(sorted(network.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))):
+        ev_key, ev_style = edge_style(str(data.get("evidence", "")), bool(data.get("inferred", False)))
+        evidence_counts[ev_key] = evidence_counts.get(ev_key, 0) + 1
+        predicate = str(data.get("predicate", ""))
+        relations.setdefault(predicate, str(data.get("predicate_label") or predicate))
+        width = ev_style.width + (2.0 if (index[u], index[v]) in path_steps else 0.0)
+        net.edges.append(
+            {
+                "id": j, "from": index[u], "to": index[v], "color": ev_style.color, "width": width,
+                "dashes": [8, 6] if ev_style.dashes else False, "ev": ev_key, "rel": predicate,
+            }  # fmt: skip
+        )
+        edge_info.append({k: data.get(k) for k in _EDGE_KEYS if k in data})
+    vis_nodes, vis_edges, *_ = net.get_network_data()
+    rel_counts: dict[str, int] = {}
+    for edge in vis_edges:
+        rel_counts[edge["rel"]] = rel_counts.get(edge["rel"], 0) + 1
+    vocabulary = network.graph.get("vocabulary", {})
+    evidence_labels = vocabulary.get("evidence_level", {})
+    return {
+        "title": title,
+        "nodes": vis_nodes,
+        "edges": vis_edges,
+        "info": {
+            "nodes": [{k: network.nodes[key].get(k) for k in _NODE_KEYS if k in network.nodes[key]} for key in keys],
+            "edges": edge_info,
+        },
+        "categories": [
+            {"key": c, "label": cat_labels[c], "color": styles[c].color, "shape": styles[c].shape, "count": len(groups[c])}
+            for c in groups
+        ],
+        "evidence": [
+            {
+                "key": k, "label": evidence_labels.get(k, s.label) if k not in ("inferred", "") else s.label,
+                "color": s.color, "width": s.width, "dashes": s.dashes, "count": evidence_counts[k],
+            }  # fmt: skip
+            for k, s in EVIDENCE_STYLES.items()
+            if k in evidence_counts
+        ],
+        "relations": [
+            {"key": k, "label": relations[k], "count": rel_counts[k]}
+            for k in sorted(relations, key=lambda r: (relations[r].casefold(), r))
+        ],
+        "vocabulary": vocabulary,
+        "paths": paths,
+        "focus": index.get(focus_node) if focus_node is not None else None,
+        "options": _vis_options(large, use_physics),
+    }
+
+
+def _vis_options(large: bool, physics: bool) -> dict[str, Any]:
+    """vis-network options: bounded physics for small views, none (straight edges) for large ones."""
+    return {
+        "autoResize": True,
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 110, "avoidOverlap": 0.3},
+            "stabilization": {"enabled": True, "iterations": 250, "updateInterval": 50, "fit": True},
+            "minVelocity": 1.0,
+        },
+        "interaction": {
+            "hover": True,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "tooltipDelay": 120,
+            "keyboard": False,
+            "multiselect": False,
+        },
+        "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3},
+            "selectionWidth": 2,
+            "hoverWidth": 1,
+        },
+    }
+
+
+def _counts_line(data: dict[str, Any]) -> str:
+    nodes, edges = len(data["nodes"]), len(data["edges"])
+    parts = [f"{nodes:,} entities", f"{edges:,} relations", f"{len(data['categories'])} categories"]
+    inferred = sum(e["count"] for e in data["evidence"] if e["key"] == "inferred")
+    if inferred:
+        parts.append(f"{inferred:,} inferred")
+    return " · ".join(parts)
+
+
+def _view_line(network: nx.MultiDiGraph) -> str:
+    graph = network.graph
+    if graph.get("paths"):
+        first = graph["paths"][0]
+        start, end = (network.nodes[first[0]].get("label", first[0]), network.nodes[first[-1]].get("label", first[-1]))
+        return f"{len(graph['paths'])} path(s) from {start} to {end}"
+    if graph.get("focus"):
+        node = graph["focus"]["node"]
+        return f"Around {network.nodes[node].get('label', node)}, {graph['focus']['depth']} step(s)"
+    if graph.get("categories"):
+        return "Categories: " + ", ".join(graph["categories"])
+    return ""
+
+
+def render_html(network: nx.MultiDiGraph, *, title: str = "ketamine-kg explorer", physics: bool | None = None) -> str:
+    """The explorer page for ``network`` as one HTML string (deterministic: same input, same bytes).
+
+    ``physics``: None chooses bounded physics for small views and a fixed layout for large ones.
+
+    >>> page = render_html(nx.MultiDiGraph(), title="<empty>")
+    >>> "&lt;empty&gt;" in page and "<empty>" not in page
+    True
+    """
+    data = _page_data(network, title, physics)
+    vis_js = _script_safe(_read_resource("pyvis", f"{_VIS_DIR}/vis-network.min.js"))
+    vis_css = _read_resource("pyvis", f"{_VIS_DIR}/vis-network.css").replace("</style", "<\\/style")
+    app_js = _script_safe(_read_resource("ketamine_kg.visualize", "templates/explorer.js"))
+    app_css = _read_resource("ketamine_kg.visualize", "templates/explorer.css")
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ketamine_kg.visualize", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+    template = env.get_template("explorer.html")
+    return template.render(
+        title=title,
+        counts=_counts_line(data),
+        view_line=_view_line(network),
+        csp_scripts=f"{_csp_hash(vis_js)} {_csp_hash(app_js)}",
+        vis_css=Markup(vis_css),
+        app_css=Markup(app_css),
+        vis_js=Markup(vis_js),
+        app_js=Markup(app_js),
+        data_json=Markup(json_for_script(data)),
+    )
+
+
+def write_html(network: nx.MultiDiGraph, path: Path, **options: Any) -> None:
+    """Write the explorer page to ``path`` atomically (``options`` as for :func:`render_html`)."""
+    write_text_atomic(Path(path), render_html(network, **options))
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """A rendered page that displays inline in Jupyter (sandboxed iframe with escaped ``srcdoc``)."""
+
+    html: str
+    height: int = 720
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
+            f'style="width:100%;height:{int(self.height)}px;border:1px solid #ddd"></iframe>'
+        )
+
+
+def view(network: nx.MultiDiGraph, *, height: int = 720, **options: Any) -> NetworkView:
+    """The explorer for a notebook cell: ``view(network)`` as the last expression displays it."""
+    return NetworkView(render_html(network, **options), height)

@@ -1,0 +1,106 @@
+"""Namespaces and the closed set of schema terms the code refers to by name."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+__all__ = [
+    "BIOLINK",
+    "DCTERMS",
+    "KG",
+    "KKG",
+    "OBO",
+    "OBOINOWL",
+    "ONTOLOGY_IRI",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "XSD",
+]
+
+ONTOLOGY_IRI = "https://w3id.org/ketamine-kg/ketamine-kg.owl"
+SCHEMA_NS = "https://w3id.org/ketamine-kg/schema#"
+ID_NS = "https://w3id.org/ketamine-kg/id/"
+
+KG = Namespace(ID_NS)
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+
+
+class KKG(DefinedNamespace):
+    """Project schema terms used in code; a typo raises AttributeError instead of minting an IRI."""
+
+    _NS = Namespace(SCHEMA_NS)
+    _fail = True
+
+    # annotation properties for provenance and context
+    assertionId: object
+    evidenceLevel: object
+    approvalStatus: object
+    definitionSource: object
+    verificationStatus: object
+    inferred: object
+    hermitReasoning: object
+    # qualifiers (kkg:<key>)
+    mechanism: object
+    regimen: object
+    route: object
+    region: object
+    directness: object
+    population: object
+    # quantities
+    Quantity: object
+    quantityOf: object
+    assertionRef: object
+    quantityKind: object
+    value: object
+    minValue: object
+    maxValue: object
+    unit: object
+    context: object
+    # claims
+    Claim: object
+    statement: object
+    claimStatus: object
+    articleSection: object
+    isAbout: object
+    decidedBy: object
+    correction: object
+    errorCode: object
+    claimSubject: object
+    claimPredicate: object
+    claimObject: object
+    # sources
+    Source: object
+    ClinicalTrial: object
+    SourceArticle: object
+    pmid: object
+    doi: object
+    pmcid: object
+    nct: object
+
+
+IAO_DEFINITION = OBO["IAO_0000115"]
+
+#: Curated prefixes bound in every serialisation (order fixed for deterministic output).
+PREFIXES: dict[str, str] = {
+    "kg": ID_NS,
+    "kkg": SCHEMA_NS,
+    "obo": str(OBO),
+    "oboInOwl": str(OBOINOWL),
+    "biolink": str(BIOLINK),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "efo": "http://www.ebi.ac.uk/efo/",
+    "idorg": "https://identifiers.org/",
+}
