@@ -21,7 +21,15 @@ from ketamine_kg.ontology.source import Source, load_source
 from ketamine_kg.ontology.triples import annotate, bnode_for
 from ketamine_kg.vocab import KKG, PROV
 
-__all__ = ["OWL_NAME", "TTL_NAME", "BuildResult", "Summary", "build_knowledge_graph", "render_outputs", "write_outputs"]
+__all__ = [
+    "OWL_NAME",
+    "TTL_NAME",
+    "BuildResult",
+    "Summary",
+    "build_knowledge_graph",
+    "render_outputs",
+    "write_outputs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +121,10 @@ def build_knowledge_graph(
 
 def add_inferred(graph: Graph, report: ReasoningReport) -> None:
     """Add the reasoner's entailments, each marked by an axiom annotation as inferred by HermiT."""
-    marks = [(URIRef(PROV.wasGeneratedBy), URIRef(KKG.hermitReasoning)), (URIRef(KKG.inferred), Literal(True))]
+    marks = [
+        (URIRef(PROV.wasGeneratedBy), URIRef(KKG.hermitReasoning)),
+        (URIRef(KKG.inferred), Literal(True)),
+    ]
     for s, p, o in report.inferred:
         graph.add((s, p, o))
         for triple in annotate(s, p, o, bnode_for("inferred", s, p, o), marks):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 __all__ = [
@@ -39,50 +39,50 @@ class KKG(DefinedNamespace):
     _fail = True
 
     # annotation properties for provenance and context
-    assertionId: object
-    evidenceLevel: object
-    approvalStatus: object
-    definitionSource: object
-    verificationStatus: object
-    inferred: object
-    hermitReasoning: object
+    assertionId: URIRef
+    evidenceLevel: URIRef
+    approvalStatus: URIRef
+    definitionSource: URIRef
+    verificationStatus: URIRef
+    inferred: URIRef
+    hermitReasoning: URIRef
     # qualifiers (kkg:<key>)
-    mechanism: object
-    regimen: object
-    route: object
-    region: object
-    directness: object
-    population: object
+    mechanism: URIRef
+    regimen: URIRef
+    route: URIRef
+    region: URIRef
+    directness: URIRef
+    population: URIRef
     # quantities
-    Quantity: object
-    quantityOf: object
-    assertionRef: object
-    quantityKind: object
-    value: object
-    minValue: object
-    maxValue: object
-    unit: object
-    context: object
+    Quantity: URIRef
+    quantityOf: URIRef
+    assertionRef: URIRef
+    quantityKind: URIRef
+    value: URIRef
+    minValue: URIRef
+    maxValue: URIRef
+    unit: URIRef
+    context: URIRef
     # claims
-    Claim: object
-    statement: object
-    claimStatus: object
-    articleSection: object
-    isAbout: object
-    decidedBy: object
-    correction: object
-    errorCode: object
-    claimSubject: object
-    claimPredicate: object
-    claimObject: object
+    Claim: URIRef
+    statement: URIRef
+    claimStatus: URIRef
+    articleSection: URIRef
+    isAbout: URIRef
+    decidedBy: URIRef
+    correction: URIRef
+    errorCode: URIRef
+    claimSubject: URIRef
+    claimPredicate: URIRef
+    claimObject: URIRef
     # sources
-    Source: object
-    ClinicalTrial: object
-    SourceArticle: object
-    pmid: object
-    doi: object
-    pmcid: object
-    nct: object
+    Source: URIRef
+    ClinicalTrial: URIRef
+    SourceArticle: URIRef
+    pmid: URIRef
+    doi: URIRef
+    pmcid: URIRef
+    nct: URIRef
 
 
 IAO_DEFINITION = OBO["IAO_0000115"]

@@ -27,13 +27,19 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
 ) -> None:
     """A cited, reasoned knowledge graph of ketamine and esketamine in depression."""
 
 
 # Command modules register themselves on ``app`` when imported (order = order in --help).
 from ketamine_kg.cli import build_cmd  # noqa: E402, F401
+from ketamine_kg.cli import query_cmd  # noqa: E402, F401
+from ketamine_kg.cli import export_cmd  # noqa: E402, F401
+from ketamine_kg.cli import render_cmd  # noqa: E402, F401
+from ketamine_kg.cli import publish_cmd  # noqa: E402, F401
 
 
 def main() -> None:

@@ -22,7 +22,8 @@ def build(
     reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Run HermiT (needs Java).")] = True,
     reasoner_timeout: Annotated[float, typer.Option(help="Seconds before HermiT is stopped.", min=1)] = 120.0,
     merge: Annotated[
-        list[Path] | None, typer.Option(help="Extra RDF file to merge in (repeatable; Turtle, N-Triples, RDF/XML, JSON-LD).")
+        list[Path] | None,
+        typer.Option(help="Extra RDF file to merge in (repeatable; Turtle, N-Triples, RDF/XML, JSON-LD)."),
     ] = None,
 ) -> None:
     """Validate the tables, build and reason the ontology, write OWL, Turtle, the HTML view and query answers."""
@@ -36,10 +37,17 @@ def build(
     written = write_outputs(files, out)
     s = result.summary
     typer.echo(f"ketamine-kg build: {s.triples} triples from {result.source.directory}")
-    typer.echo("  entities per category: " + ", ".join(f"{k} {v}" for k, v in s.entities_per_category.items()))
+    typer.echo(
+        "  entities per category: " + ", ".join(f"{k} {v}" for k, v in s.entities_per_category.items())
+    )
     typer.echo(f"  assertions: {s.assertions}   quantities: {s.quantities}   sources: {s.sources}")
-    typer.echo("  claims by status: " + (", ".join(f"{k} {v}" for k, v in s.claims_by_status.items()) or "none"))
-    typer.echo("  identifiers by prefix: " + (", ".join(f"{k} {v}" for k, v in s.identifiers_by_prefix.items()) or "none"))
+    typer.echo(
+        "  claims by status: " + (", ".join(f"{k} {v}" for k, v in s.claims_by_status.items()) or "none")
+    )
+    typer.echo(
+        "  identifiers by prefix: "
+        + (", ".join(f"{k} {v}" for k, v in s.identifiers_by_prefix.items()) or "none")
+    )
     typer.echo(f"  reasoning: {result.reasoning.message}; inferred facts: {s.inferred}")
     if result.merged_files:
         typer.echo("  merged: " + ", ".join(str(p) for p in result.merged_files))

@@ -11,12 +11,13 @@ that the format can carry all the text before anything is written, and writes at
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from ketamine_kg.errors import ExportError
@@ -80,8 +81,10 @@ def format_from_path(path: Path) -> str:
     if path.is_dir() or not path.suffix:
         return "kgx"
     known = ", ".join(s for s, _ in _SUFFIXES)
-    raise ExportError(f"{path}: cannot tell the export format from the extension ({known}, or a directory "
-                      "for kgx); pass --format")
+    raise ExportError(
+        f"{path}: cannot tell the export format from the extension ({known}, or a directory "
+        "for kgx); pass --format"
+    )
 
 
 def _is_true(term: Node) -> bool:
@@ -127,11 +130,26 @@ def select_statements(graph: Graph, *, inferred: bool) -> Graph:
     return graph if inferred else split_inferred(graph)[0]
 
 
-def canonical(graph: Graph) -> Graph:
-    """The graph with deterministic blank-node labels (the lead's ``serialize.canonical_bnodes``)."""
-    from ketamine_kg.graph_build.serialize import canonical_bnodes
+_STABLE_BNODE = re.compile(r"^b[0-9a-f]{20}$")
 
-    return canonical_bnodes(graph)
+
+def canonical(graph: Graph) -> Graph:
+    """The graph with deterministic blank-node labels.
+
+    The build already names its axiom blank nodes by a hash of their content; any other blank node
+    (merged or hand-written RDF) makes the whole graph go through rdflib's canonical labelling.
+    """
+    from ketamine_kg.graph_build import serialize
+
+    canonical_bnodes: Callable[[Graph], Graph] | None = getattr(serialize, "canonical_bnodes", None)
+    if canonical_bnodes is not None:
+        return canonical_bnodes(graph)
+    bnodes = {t for triple in graph for t in triple if isinstance(t, BNode)}
+    if all(_STABLE_BNODE.match(str(b)) for b in bnodes):
+        return graph
+    from rdflib.compare import to_canonical_graph
+
+    return to_canonical_graph(graph)
 
 
 def _turtle(graph: Graph) -> bytes:
@@ -144,9 +162,9 @@ def to_rdf_bytes(graph: Graph, fmt: str) -> bytes:
     """Serialise an (already selected) graph in one of ``RDF_FORMATS``; deterministic bytes."""
     from ketamine_kg.graph_build import export_rdf
 
+    graph = canonical(graph)
     if fmt == "turtle":
         return _turtle(graph)
-    graph = canonical(graph)
     if fmt == "nt":
         return export_rdf.to_ntriples(graph)
     if fmt == "xml":
@@ -205,4 +223,3 @@ def export(
         nodes=network.number_of_nodes(),
         edges=network.number_of_edges(),
     )
-

@@ -1,8 +1,8 @@
 """KGX TSV export (nodes.tsv, edges.tsv) with Biolink categories, predicates and provenance columns.
 
-Biolink terms come from the schema tables (``classes.tsv``, ``properties.tsv``), and for schema terms not
-in them (merged RDF) from their ``skos:*Match`` annotations in the graph. Qualifiers, approval status
-and publications are read from the ``owl:Axiom`` annotations of each edge's triple.
+Biolink terms come from the ``skos:*Match`` annotations the built graph carries on its schema terms, else
+from the schema tables (``classes.tsv``, ``properties.tsv``) they are generated from. Qualifiers, approval
+status and publications come from the edge attributes of the network projection.
 """
 
 from __future__ import annotations
@@ -10,19 +10,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph, URIRef
 
 from ketamine_kg.errors import ExportError
 from ketamine_kg.graph_build.export_network import sorted_edges, sorted_nodes
-from ketamine_kg.graph_build.export_rdf import compact_iri, expand_curie
-from ketamine_kg.vocab import BIOLINK, DCTERMS, KKG, OBOINOWL, OWL, RDF, SKOS
+from ketamine_kg.graph_build.export_rdf import compact_iri
+from ketamine_kg.ontology.schema import load_schema
+from ketamine_kg.vocab import BIOLINK, KKG, OWL, RDF, SKOS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -48,14 +47,16 @@ INFORES = "infores:ketamine-kg"
 SCHEMA_NS = str(KKG)
 _MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch, SKOS.relatedMatch)
 _KNOWLEDGE_LEVEL_ORDER = ("knowledge_assertion", "prediction", "not_provided")
-_PUBLICATION_PREFIXES = ("PMID:", "doi:", "DOI:", "PMC", "NCT", "isbn:")
+_PUBLICATION_PREFIXES = ("PMID:", "doi:", "PMCID:", "PMC")
 _AXIOM_STRUCTURE = {RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget}
 _NOT_QUALIFIERS = {str(KKG.assertionId), str(KKG.evidenceLevel), str(KKG.inferred), str(KKG.approvalStatus)}
 
 
-def _schema_rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("ketamine_kg.ontology.schema").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text), delimiter="\t"))
+def _knowledge_levels() -> dict[str, str]:
+    """Evidence level -> Biolink knowledge level (the ``maps_to`` column of ``vocabularies.tsv``)."""
+    path = resources.files("ketamine_kg.ontology").joinpath("schema").joinpath("vocabularies.tsv")
+    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")), delimiter="\t")
+    return {r["value"]: r["maps_to"] for r in rows if r["vocabulary"] == "evidence_level" and r["maps_to"]}
 
 
 @dataclass(frozen=True)
@@ -77,23 +78,27 @@ def _biolink_in_graph(graph: Graph, term: str) -> str | None:
 
 
 def _mappings(graph: Graph) -> _Mappings:
+    schema = load_schema()
     categories: dict[str, str] = {}
-    for row in _schema_rows("classes.tsv"):
-        iri = SCHEMA_NS + row["id"]
-        biolink = _biolink_in_graph(graph, iri) or f"biolink:{row['biolink'] or 'NamedThing'}"
-        for key in (row["id"], row["label"], row["category"], iri):
+    for cls in schema.classes.values():
+        iri = SCHEMA_NS + cls.id
+        biolink = _biolink_in_graph(graph, iri) or f"biolink:{cls.biolink or 'NamedThing'}"
+        for key in (cls.id, cls.label, cls.category, iri):
             if key:
                 categories.setdefault(key, biolink)
     predicates: dict[str, str] = {}
     predicate_iris: dict[str, str] = {}
-    for row in _schema_rows("properties.tsv"):
-        iri = SCHEMA_NS + row["id"]
-        biolink = _biolink_in_graph(graph, iri) or f"biolink:{row['biolink'] or 'related_to'}"
-        for key in (row["id"], row["label"], iri):
+    for prop in schema.properties.values():
+        iri = SCHEMA_NS + prop.id
+        biolink = _biolink_in_graph(graph, iri) or f"biolink:{prop.biolink or 'related_to'}"
+        for key in (prop.id, prop.label, iri):
             predicates[key] = biolink
             predicate_iris[key] = iri
-    levels = {row["value"]: row["maps_to"] for row in _schema_rows("vocabularies.tsv") if row["vocabulary"] == "evidence_level"}
-    return _Mappings(categories, predicates, predicate_iris, levels)
+    for predicate in set(graph.objects(None, OWL.annotatedProperty)) - {URIRef(i) for i in predicate_iris.values()}:
+        biolink_match = _biolink_in_graph(graph, str(predicate))
+        if biolink_match:
+            predicates[str(predicate)] = biolink_match
+    return _Mappings(categories, predicates, predicate_iris, _knowledge_levels())
 
 
 def _texts(value: Any) -> list[str]:
@@ -117,7 +122,9 @@ def _cell(items: Iterable[str], where: str, column: str) -> str:
                 "TSV cannot represent; fix the text or export another format"
             )
         if len(values) > 1 and "|" in value:
-            raise ExportError(f"{where}: column {column!r} has a list item containing '|', the KGX list separator")
+            raise ExportError(
+                f"{where}: column {column!r} has a list item containing '|', the KGX list separator"
+            )
     return "|".join(values)
 
 
@@ -126,124 +133,80 @@ def _table(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _axiom_index(graph: Graph) -> dict[tuple[str, str, str], list[Node]]:
-    index: dict[tuple[str, str, str], list[Node]] = defaultdict(list)
-    for axiom in graph.subjects(RDF.type, OWL.Axiom):
-        key = (
-            str(graph.value(axiom, OWL.annotatedSource)),
-            str(graph.value(axiom, OWL.annotatedProperty)),
-            str(graph.value(axiom, OWL.annotatedTarget)),
-        )
-        index[key].append(axiom)
-    return index
+def _records(value: Any, key: str) -> list[str]:
+    """Identifiers of a list of records (``curie`` of identifiers, ``id`` of sources) or plain strings."""
+    out: list[str] = []
+    for item in value or []:
+        text = item.get(key, "") if isinstance(item, Mapping) else str(item)
+        if text:
+            out.append(str(text))
+    return out
 
 
-def _publications(graph: Graph, sources: Iterable[Node]) -> set[str]:
-    found: set[str] = set()
-    for source in sources:
-        for identifier in graph.objects(source, DCTERMS.identifier):
-            text = str(identifier)
-            if text.startswith(_PUBLICATION_PREFIXES):
-                found.add("doi:" + text[4:] if text.startswith("DOI:") else text)
-    return found
-
-
-def _source_nodes(graph: Graph, names: Iterable[str]) -> list[Node]:
-    """Source individuals named by IRI, CURIE (``kg:src_x``) or local id (``src_x``) on a network edge."""
-    nodes: list[Node] = []
-    for name in names:
-        for candidate in (name, expand_curie(name), "https://w3id.org/ketamine-kg/id/" + name):
-            if candidate and (URIRef(candidate), None, None) in graph:
-                nodes.append(URIRef(candidate))
-                break
-    return nodes
-
-
-def _node_row(graph: Graph, node: str, attrs: Mapping[str, Any], maps: _Mappings) -> dict[str, str]:
-    where = f"node {node}"
-    iri = URIRef(node)
-    synonyms = sorted(str(o) for o in graph.objects(iri, OBOINOWL.hasExactSynonym))
-    xrefs = _texts(attrs.get("identifiers")) or sorted(str(o) for o in graph.objects(iri, OBOINOWL.hasDbXref))
-    categories = _texts(attrs.get("category"))
-    biolink = sorted({maps.categories.get(c, "biolink:NamedThing") for c in categories}) or ["biolink:NamedThing"]
+def _node_row(node: str, attrs: Mapping[str, Any], maps: _Mappings) -> dict[str, str]:
+    where = f"node {node} ({attrs.get('label', '')!r})"
+    category = str(attrs.get("category", ""))
+    biolink = maps.categories.get(category) or maps.categories.get(str(attrs.get("category_label", "")))
     return {
         "id": _cell([compact_iri(node)], where, "id"),
-        "category": _cell(biolink, where, "category"),
+        "category": biolink or "biolink:NamedThing",
         "name": _cell(_texts(attrs.get("label")), where, "name"),
         "description": _cell(_texts(attrs.get("definition")), where, "description"),
-        "xref": _cell(sorted(set(xrefs)), where, "xref"),
-        "synonym": _cell(synonyms, where, "synonym"),
-        "iri": _cell([node], where, "iri"),
+        "xref": _cell(sorted(set(_records(attrs.get("identifiers"), "curie"))), where, "xref"),
+        "synonym": _cell(sorted(set(_texts(attrs.get("synonyms")))), where, "synonym"),
+        "iri": _cell([str(attrs.get("iri") or node)], where, "iri"),
     }
 
 
-def _predicate_iri(attrs: Mapping[str, Any], maps: _Mappings) -> str:
-    for name in ("predicate_iri", "predicate", "label", "predicate_label"):
-        for text in _texts(attrs.get(name)):
-            if text in maps.predicate_iris:
-                return maps.predicate_iris[text]
-            if text.startswith(("http://", "https://")):
-                return text
-    return ""
+def _publications(sources: Any) -> list[str]:
+    """PMID, DOI and PMCID CURIEs of an edge's source records."""
+    found = {
+        identifier
+        for source in sources or []
+        if isinstance(source, Mapping)
+        for identifier in source.get("identifiers", [])
+        if str(identifier).startswith(_PUBLICATION_PREFIXES)
+    }
+    return sorted(found)
 
 
-def _edge_row(
-    graph: Graph,
-    row: tuple[str, str, str, dict[str, Any]],
-    maps: _Mappings,
-    axioms: Mapping[tuple[str, str, str], list[Node]],
-) -> dict[str, str]:
+def _edge_row(row: tuple[str, str, str, dict[str, Any]], maps: _Mappings) -> dict[str, str]:
     source, target, key, attrs = row
-    predicate = _predicate_iri(attrs, maps)
-    where = f"edge {source} -> {target} ({predicate or attrs.get('label', key)})"
+    predicate = str(attrs.get("predicate", ""))
+    where = f"edge {source} -> {target} ({attrs.get('predicate_label') or predicate}, {key})"
     inferred = bool(attrs.get("inferred"))
-    annotations: dict[str, set[str]] = defaultdict(set)
-    source_nodes: list[Node] = []
-    for axiom in axioms.get((source, predicate, target), []):
-        for p, o in graph.predicate_objects(axiom):
-            if p in _AXIOM_STRUCTURE:
-                continue
-            if p == DCTERMS.source:
-                source_nodes.append(o)
-            elif isinstance(o, Literal) or str(p).startswith(SCHEMA_NS):
-                annotations[str(p)].add(str(o))
-    source_nodes += _source_nodes(graph, _texts(attrs.get("sources")))
-    evidence = set(_texts(attrs.get("evidence"))) | annotations.get(str(KKG.evidenceLevel), set())
     if inferred:
         level, agent = "logical_entailment", "automated_agent"
     else:
-        levels = {maps.knowledge_levels.get(e, "not_provided") for e in evidence}
-        level = next((lv for lv in _KNOWLEDGE_LEVEL_ORDER if lv in levels), "not_provided")
+        level = maps.knowledge_levels.get(str(attrs.get("evidence", "")), "not_provided")
         agent = "manual_agent"
-    qualifiers = sorted(
-        f"{compact_iri(p)}={v}"
-        for p, values in annotations.items()
-        if p.startswith(SCHEMA_NS) and p not in _NOT_QUALIFIERS and p != str(KKG.mechanism)
-        for v in values
-    )
+    qualifiers = dict(attrs.get("qualifiers") or {})
+    mechanism = qualifiers.pop("mechanism", "")
+    assertion = str(attrs.get("assertion_id", ""))
     digest = hashlib.sha256(f"{source}\t{predicate}\t{target}\t{key}".encode()).hexdigest()[:20]
     return {
         "subject": _cell([compact_iri(source)], where, "subject"),
-        "predicate": _cell([maps.predicates.get(predicate, "biolink:related_to")], where, "predicate"),
+        "predicate": maps.predicates.get(predicate, "biolink:related_to"),
         "object": _cell([compact_iri(target)], where, "object"),
-        "id": f"kg:edge_{digest}",
-        "original_predicate": _cell([compact_iri(predicate)] if predicate else [], where, "original_predicate"),
+        "id": _cell([f"kg:{assertion}" if assertion else f"kg:edge_{digest}"], where, "id"),
+        "original_predicate": _cell(
+            [compact_iri(predicate)] if predicate else [], where, "original_predicate"
+        ),
         "knowledge_level": level,
         "agent_type": agent,
         "primary_knowledge_source": INFORES,
-        "publications": _cell(sorted(_publications(graph, source_nodes)), where, "publications"),
-        "clinical_approval_status": _cell(sorted(annotations.get(str(KKG.approvalStatus), set())), where,
-                                          "clinical_approval_status"),
-        "causal_mechanism_qualifier": _cell(sorted(annotations.get(str(KKG.mechanism), set())), where,
-                                            "causal_mechanism_qualifier"),
-        "qualifiers": _cell(qualifiers, where, "qualifiers"),
+        "publications": _cell(_publications(attrs.get("sources")), where, "publications"),
+        "clinical_approval_status": _cell(
+            _texts(attrs.get("approval_status")), where, "clinical_approval_status"
+        ),
+        "causal_mechanism_qualifier": _cell(_texts(mechanism), where, "causal_mechanism_qualifier"),
+        "qualifiers": _cell(sorted(f"{k}={v}" for k, v in qualifiers.items()), where, "qualifiers"),
     }
 
 
 def to_kgx(network: nx.MultiDiGraph, graph: Graph) -> dict[str, bytes]:
     """``{"nodes.tsv": ..., "edges.tsv": ...}`` for ``network``, enriched from ``graph``; nothing on error."""
     maps = _mappings(graph)
-    axioms = _axiom_index(graph)
-    nodes = [_node_row(graph, n, a, maps) for n, a in sorted_nodes(network)]
-    edges = [_edge_row(graph, row, maps, axioms) for row in sorted_edges(network)]
+    nodes = [_node_row(n, a, maps) for n, a in sorted_nodes(network)]
+    edges = [_edge_row(row, maps) for row in sorted_edges(network)]
     return {"nodes.tsv": _table(NODE_COLUMNS, nodes), "edges.tsv": _table(EDGE_COLUMNS, edges)}

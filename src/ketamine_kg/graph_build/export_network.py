@@ -39,7 +39,9 @@ _LIST_SEPARATOR = "|"
 def without_inferred(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of ``network`` without the edges flagged ``inferred``."""
     copy = network.copy()
-    copy.remove_edges_from([(u, v, k) for u, v, k, d in network.edges(keys=True, data=True) if d.get("inferred")])
+    copy.remove_edges_from(
+        [(u, v, k) for u, v, k, d in network.edges(keys=True, data=True) if d.get("inferred")]
+    )
     return copy
 
 
@@ -92,7 +94,9 @@ def sorted_nodes(network: nx.MultiDiGraph) -> list[tuple[str, dict[str, Any]]]:
 def sorted_edges(network: nx.MultiDiGraph) -> list[EdgeRow]:
     """Edges as (source, target, key text, attributes), sorted."""
     rows = [(str(u), str(v), str(k), dict(d)) for u, v, k, d in network.edges(keys=True, data=True)]
-    return sorted(rows, key=lambda row: (row[0], row[1], row[2], json.dumps(row[3], sort_keys=True, default=str)))
+    return sorted(
+        rows, key=lambda row: (row[0], row[1], row[2], json.dumps(row[3], sort_keys=True, default=str))
+    )
 
 
 def _xml_type(values: list[Scalar]) -> str:
@@ -131,7 +135,9 @@ def _attribute_types(rows: list[dict[str, Scalar]]) -> dict[str, str]:
     return {name: _xml_type([row[name] for row in rows if name in row]) for name in names}
 
 
-def _check_xml(nodes: list[tuple[str, dict[str, Scalar]]], edges: list[tuple[str, str, str, dict[str, Scalar]]]) -> None:
+def _check_xml(
+    nodes: list[tuple[str, dict[str, Scalar]]], edges: list[tuple[str, str, str, dict[str, Scalar]]]
+) -> None:
     for node, attrs in nodes:
         check_xml_text(node, f"node {node}")
         for name, value in attrs.items():
@@ -166,17 +172,23 @@ def to_graphml(network: nx.MultiDiGraph) -> bytes:
     edge_ids = {name: f"e_{index}" for index, name in enumerate(edge_types)}
     for scope, types, ids in (("node", node_types, node_ids), ("edge", edge_types, edge_ids)):
         for name, kind in types.items():
-            out.append(f'  <key id="{ids[name]}" for="{scope}" attr.name="{_escape(name)}" attr.type="{kind}"/>')
+            out.append(
+                f'  <key id="{ids[name]}" for="{scope}" attr.name="{_escape(name)}" attr.type="{kind}"/>'
+            )
     out.append('  <graph id="ketamine-kg" edgedefault="directed">')
     for node, attrs in nodes:
         out.append(f'    <node id="{_escape(node)}">')
         for name, value in attrs.items():
-            out.append(f'      <data key="{node_ids[name]}">{_escape(_xml_value(value, node_types[name]))}</data>')
+            out.append(
+                f'      <data key="{node_ids[name]}">{_escape(_xml_value(value, node_types[name]))}</data>'
+            )
         out.append("    </node>")
     for index, (source, target, _key, attrs) in enumerate(edges):
         out.append(f'    <edge id="e{index}" source="{_escape(source)}" target="{_escape(target)}">')
         for name, value in attrs.items():
-            out.append(f'      <data key="{edge_ids[name]}">{_escape(_xml_value(value, edge_types[name]))}</data>')
+            out.append(
+                f'      <data key="{edge_ids[name]}">{_escape(_xml_value(value, edge_types[name]))}</data>'
+            )
         out.append("    </edge>")
     out.extend(["  </graph>", "</graphml>"])
     return ("\n".join(out) + "\n").encode("utf-8")
@@ -191,12 +203,16 @@ def _gexf_attributes(scope: str, types: dict[str, str], ids: dict[str, str]) -> 
     return lines
 
 
-def _gexf_values(attrs: dict[str, Scalar], types: dict[str, str], ids: dict[str, str], indent: str) -> list[str]:
+def _gexf_values(
+    attrs: dict[str, Scalar], types: dict[str, str], ids: dict[str, str], indent: str
+) -> list[str]:
     if not attrs:
         return []
     lines = [f"{indent}<attvalues>"]
     for name, value in attrs.items():
-        lines.append(f'{indent}  <attvalue for="{ids[name]}" value="{_escape(_xml_value(value, types[name]))}"/>')
+        lines.append(
+            f'{indent}  <attvalue for="{ids[name]}" value="{_escape(_xml_value(value, types[name]))}"/>'
+        )
     lines.append(f"{indent}</attvalues>")
     return lines
 
@@ -206,7 +222,9 @@ def to_gexf(network: nx.MultiDiGraph) -> bytes:
     nodes, edges = _flat_rows(network)
     _check_xml(nodes, edges)
     node_label = {n: str(a.pop("label")) for n, a in nodes if "label" in a}
-    edge_label = {i: str(row[3]["predicate_label"]) for i, row in enumerate(edges) if "predicate_label" in row[3]}
+    edge_label = {
+        i: str(row[3]["predicate_label"]) for i, row in enumerate(edges) if "predicate_label" in row[3]
+    }
     node_types = _attribute_types([a for _, a in nodes])
     edge_types = _attribute_types([a for *_, a in edges])
     node_ids = {name: f"n{index}" for index, name in enumerate(node_types)}
@@ -231,7 +249,11 @@ def to_gexf(network: nx.MultiDiGraph) -> bytes:
         out.append("      </node>")
     out += ["    </nodes>", "    <edges>"]
     for index, (source, target, _key, attrs) in enumerate(edges):
-        label = f' label="{_escape(edge_label[index])}" kind="{_escape(edge_label[index])}"' if index in edge_label else ""
+        label = (
+            f' label="{_escape(edge_label[index])}" kind="{_escape(edge_label[index])}"'
+            if index in edge_label
+            else ""
+        )
         out.append(f'      <edge id="e{index}" source="{_escape(source)}" target="{_escape(target)}"{label}>')
         out += _gexf_values(attrs, edge_types, edge_ids, "        ")
         out.append("      </edge>")

@@ -190,12 +190,7 @@ def _xml_text(text: str) -> str:
 
 
 def _xml_attr(text: str) -> str:
-    return (
-        _xml_text(text)
-        .replace('"', "&quot;")
-        .replace("\n", "&#10;")
-        .replace("\t", "&#9;")
-    )
+    return _xml_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def _split_predicate(iri: str) -> tuple[str, str]:
@@ -224,7 +219,8 @@ def to_rdfxml(graph: Graph) -> bytes:
     other = iter(f"ns{index}" for index in range(1, len(bases) + 1))
     used = {base: known.get(base) or next(other) for base in bases}
     decls = "".join(
-        f'\n    xmlns:{prefix}="{_xml_attr(base)}"' for base, prefix in sorted(used.items(), key=lambda i: i[1])
+        f'\n    xmlns:{prefix}="{_xml_attr(base)}"'
+        for base, prefix in sorted(used.items(), key=lambda i: i[1])
     )
     out = ['<?xml version="1.0" encoding="utf-8"?>', f"<rdf:RDF{decls}>"]
     current: Node | None = None
@@ -232,7 +228,11 @@ def to_rdfxml(graph: Graph) -> bytes:
         if s != current:
             if current is not None:
                 out.append("  </rdf:Description>")
-            about = f'rdf:about="{_xml_attr(str(s))}"' if isinstance(s, URIRef) else f'rdf:nodeID="{_bnode_label(s)}"'
+            about = (
+                f'rdf:about="{_xml_attr(str(s))}"'
+                if isinstance(s, URIRef)
+                else f'rdf:nodeID="{_bnode_label(s)}"'
+            )
             out.append(f"  <rdf:Description {about}>")
             current = s
         base, local = _split_predicate(str(p))

@@ -19,6 +19,7 @@ from ketamine_kg.vocab import PREFIXES
 
 __all__ = ["from_oxigraph_term", "load_rdf_files", "load_store", "parse_file", "rdf_format"]
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".turtle": ox.RdfFormat.TURTLE,
@@ -38,7 +39,9 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     """The RDF format of ``path`` from its extension."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise UserError(f"{path}: unknown RDF file extension '{path.suffix}' (use one of {', '.join(FORMATS)})")
+        raise UserError(
+            f"{path}: unknown RDF file extension '{path.suffix}' (use one of {', '.join(FORMATS)})"
+        )
     return fmt
 
 
@@ -61,7 +64,9 @@ def parse_file(path: Path) -> list[ox.Quad]:
 
 
 def _retag(quad: ox.Quad, tag: str) -> ox.Quad:
-    def fix(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
+    def fix(
+        term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
+    ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
         return ox.BlankNode(f"f{tag}{term.value}") if isinstance(term, ox.BlankNode) else term
 
     if not isinstance(quad.subject, ox.BlankNode) and not isinstance(quad.object, ox.BlankNode):
@@ -96,6 +101,8 @@ def from_oxigraph_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Tripl
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise UserError(f"RDF-star triple terms are not supported: {term}")
 
@@ -107,5 +114,7 @@ def load_rdf_files(paths: Sequence[Path]) -> Graph:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
     for q in quads:
-        graph.add((from_oxigraph_term(q.subject), from_oxigraph_term(q.predicate), from_oxigraph_term(q.object)))
+        graph.add(
+            (from_oxigraph_term(q.subject), from_oxigraph_term(q.predicate), from_oxigraph_term(q.object))
+        )
     return graph

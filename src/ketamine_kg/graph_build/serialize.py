@@ -42,7 +42,9 @@ def sorted_triples(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple
 
 def to_turtle(graph: Graph) -> bytes:
     """Turtle with the curated prefixes, byte-identical for the same graph."""
-    return _fixed_prefix_order(ox.serialize(sorted_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    data = ox.serialize(sorted_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    assert data is not None  # serialize returns bytes when no output is given
+    return _fixed_prefix_order(data)
 
 
 def _fixed_prefix_order(turtle: bytes) -> bytes:
@@ -58,7 +60,9 @@ def _fixed_prefix_order(turtle: bytes) -> bytes:
 
 def to_ntriples(graph: Graph) -> bytes:
     """Sorted N-Triples (canonical term syntax)."""
-    return ox.serialize(sorted_triples(graph), format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(sorted_triples(graph), format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None
+    return data
 
 
 def write_turtle(graph: Graph, path: Path) -> None:

@@ -148,12 +148,18 @@ def explain_inconsistency(graph: Graph, schema: Schema) -> list[str]:
                 if (o, s) in pairs[prop.id] and str(s) < str(o):
                     culprits.append(f"{name(s)} and {name(o)} are linked both ways by asymmetric {prop.id}")
         if "irreflexive" in prop.characteristics:
-            culprits += [f"{name(s)} {prop.id} itself, but {prop.id} is irreflexive" for s, o in pairs[prop.id] if s == o]
+            culprits += [
+                f"{name(s)} {prop.id} itself, but {prop.id} is irreflexive"
+                for s, o in pairs[prop.id]
+                if s == o
+            ]
     culprits += _disjoint_types(graph, schema, pairs, name)
     return culprits
 
 
-def _disjoint_types(graph: Graph, schema: Schema, pairs: dict[str, set[tuple[Node, Node]]], name: object) -> list[str]:
+def _disjoint_types(
+    graph: Graph, schema: Schema, pairs: dict[str, set[tuple[Node, Node]]], name: object
+) -> list[str]:
     """Individuals that end up in two disjoint classes through asserted types, domains and ranges."""
     assert callable(name)
     iri_to_class = {schema_iri(c.id): c.id for c in schema.classes.values()}

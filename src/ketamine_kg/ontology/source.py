@@ -193,7 +193,11 @@ class _Checker:
         value = row.get(column) if value is None else value
         allowed = self.schema.vocabulary(vocabulary)
         if value and value not in allowed:
-            self.add(row, column, f"unknown {vocabulary.replace('_', ' ')} '{value}' (allowed: {', '.join(allowed)})")
+            self.add(
+                row,
+                column,
+                f"unknown {vocabulary.replace('_', ' ')} '{value}' (allowed: {', '.join(allowed)})",
+            )
 
     def refs(self, row: Row, column: str, known: set[str] | dict[str, str], what: str) -> tuple[str, ...]:
         items = split_list(row.get(column))
@@ -248,7 +252,7 @@ def load_source(directory: Path | None = None, schema: Schema | None = None) -> 
         raise SourceValidationError([Problem(str(base), 0, "", "source directory does not exist")])
     chk = _Checker(schema)
     tables = {
-        name: read_table(base / f"{name}.tsv", *cols, display_name=str(base / f"{name}.tsv"))
+        name: read_table(base / f"{name}.tsv", cols[0], cols[1], display_name=str(base / f"{name}.tsv"))
         for name, cols in (
             ("sources", SOURCE_COLUMNS),
             ("entities", ENTITY_COLUMNS),
@@ -291,7 +295,9 @@ def _load_sources(chk: _Checker, table: Table) -> tuple[SourceRecord, ...]:
         chk.required(row, SOURCE_COLUMNS[0])
         chk.pattern(row, "id", SOURCE_ID, "source id")
         if row.get("type") and row.get("type") not in types:
-            chk.add(row, "type", f"unknown source type '{row.get('type')}' (allowed: {', '.join(sorted(types))})")
+            chk.add(
+                row, "type", f"unknown source type '{row.get('type')}' (allowed: {', '.join(sorted(types))})"
+            )
         chk.pattern(row, "year", re.compile(r"^[0-9]{4}$"), "year")
         chk.pattern(row, "pmid", re.compile(r"^[0-9]+$"), "PMID")
         chk.pattern(row, "doi", re.compile(r"^10\.[0-9]{4,9}/\S+$"), "DOI")
@@ -355,11 +361,17 @@ def _load_identifiers(
             chk.add(row, "curie", f"unknown identifier prefix '{prefix}' in '{curie}'")
             continue
         if not pdef.pattern.match(local):
-            chk.add(row, "curie", f"malformed {prefix} identifier '{curie}' (local part must match {pdef.pattern.pattern})")
+            chk.add(
+                row,
+                "curie",
+                f"malformed {prefix} identifier '{curie}' (local part must match {pdef.pattern.pattern})",
+            )
             continue
         sources = chk.refs(row, "source", source_ids, "source")
         out.append(
-            Identifier(row.get("entity"), prefix, local, pdef.iri_base + local, row.get("match"), status, sources)
+            Identifier(
+                row.get("entity"), prefix, local, pdef.iri_base + local, row.get("match"), status, sources
+            )
         )
     return tuple(out)
 
@@ -384,7 +396,7 @@ def _load_relations(
                 chk.add(row, col, f"reference to undeclared entity '{ref}'")
         if prop is not None:
             for col, ref, allowed in (("subject", subject, prop.domain), ("object", obj, prop.range)):
-                if ref in categories and allowed:
+                if allowed and categories.get(ref) in schema.by_category:
                     cls = schema.by_category[categories[ref]].id
                     if not schema.fits(cls, allowed):
                         side = "domain" if col == "subject" else "range"

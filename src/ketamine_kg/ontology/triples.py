@@ -115,7 +115,9 @@ def bnode_for(*parts: object) -> BNode:
     return BNode(f"b{digest}")
 
 
-def annotate(s: Node, p: Node, o: Node, node: BNode, annotations: Iterable[tuple[Node, Node]]) -> Iterator[Triple]:
+def annotate(
+    s: Node, p: Node, o: Node, node: BNode, annotations: Iterable[tuple[Node, Node]]
+) -> Iterator[Triple]:
     """The OWL axiom-annotation triples for ``s p o`` on the reification node ``node``."""
     yield node, RDF.type, OWL.Axiom
     yield node, OWL.annotatedSource, s
@@ -135,10 +137,14 @@ def _schema_triples(schema: Schema) -> Iterator[Triple]:
     yield onto, RDF.type, OWL.Ontology
     yield onto, RDFS.label, Literal("ketamine-kg")
     yield onto, DCTERMS.title, Literal("Ketamine and esketamine in depression: a cited knowledge graph")
-    yield onto, DCTERMS.description, Literal(
-        "Drugs, metabolites, targets, pathways, conditions and adverse effects of ketamine and esketamine, "
-        "every assertion with its sources and evidence level; the claims of an informal article are "
-        "recorded as graded claims."
+    yield (
+        onto,
+        DCTERMS.description,
+        Literal(
+            "Drugs, metabolites, targets, pathways, conditions and adverse effects of ketamine and esketamine, "
+            "every assertion with its sources and evidence level; the claims of an informal article are "
+            "recorded as graded claims."
+        ),
     )
     yield onto, OWL.versionInfo, Literal(__version__)
     for ap, label in ANNOTATION_PROPERTIES.items():
@@ -182,7 +188,9 @@ def _schema_triples(schema: Schema) -> Iterator[Triple]:
             yield iri, SKOS_MATCH[p.biolink_match], URIRef(PREFIXES["biolink"] + p.biolink)
 
 
-def _class_expression(iri: URIRef, pred: URIRef, classes: tuple[str, ...], key: tuple[str, str]) -> Iterator[Triple]:
+def _class_expression(
+    iri: URIRef, pred: URIRef, classes: tuple[str, ...], key: tuple[str, str]
+) -> Iterator[Triple]:
     if len(classes) == 1:
         yield iri, pred, schema_iri(classes[0])
     elif classes:
@@ -235,13 +243,13 @@ def _entity_triples(source: Source, schema: Schema) -> Iterator[Triple]:
             yield iri, URIRef(KKG.definitionSource), KG[sid]
         if e.note:
             yield iri, RDFS.comment, Literal(e.note)
-    for ident in source.identifiers:
-        s, p, o = KG[ident.entity], SKOS_MATCH[ident.match], URIRef(ident.iri)
+    for xref in source.identifiers:
+        s, p, o = KG[xref.entity], SKOS_MATCH[xref.match], URIRef(xref.iri)
         yield s, p, o
-        yield s, OBOINOWL.hasDbXref, Literal(ident.curie)
-        notes: list[tuple[Node, Node]] = [(URIRef(KKG.verificationStatus), Literal(ident.status))]
-        notes += [(DCTERMS.source, KG[sid]) for sid in ident.sources]
-        yield from annotate(s, p, o, bnode_for("xref", ident.entity, ident.curie), notes)
+        yield s, OBOINOWL.hasDbXref, Literal(xref.curie)
+        notes: list[tuple[Node, Node]] = [(URIRef(KKG.verificationStatus), Literal(xref.status))]
+        notes += [(DCTERMS.source, KG[sid]) for sid in xref.sources]
+        yield from annotate(s, p, o, bnode_for("xref", xref.entity, xref.curie), notes)
 
 
 def _assertion_triples(source: Source) -> Iterator[Triple]:

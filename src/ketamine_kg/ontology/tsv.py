@@ -63,7 +63,9 @@ def read_table(
     allowed = set(required) | set(optional)
     for col in header:
         if col not in allowed:
-            problems.append(Problem(name, header_line, col, f"unknown column (allowed: {', '.join(sorted(allowed))})"))
+            problems.append(
+                Problem(name, header_line, col, f"unknown column (allowed: {', '.join(sorted(allowed))})")
+            )
     seen: set[str] = set()
     for col in header:
         if col in seen:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ketamine_kg.errors import EndpointError, QueryError
-from ketamine_kg.queries.safety import PreparedQuery
+from ketamine_kg.queries.safety import PreparedQuery, prepare_query, tokens
 from ketamine_kg.queries.terms import from_oxigraph, from_sparql_json, normalise, to_oxigraph, to_sparql
 from ketamine_kg.vocab import PREFIXES
 
@@ -40,6 +40,7 @@ __all__ = [
     "RawResult",
     "RdflibEngine",
     "run_with_deadline",
+    "inject_values",
     "values_clause",
 ]
 
@@ -149,6 +150,8 @@ class OxigraphEngine:
             return RawResult(form=query.form, triples=tuple(triples))
         except SyntaxError as exc:
             raise QueryError(f"Oxigraph could not parse the query: {exc}") from None
+        except RuntimeError as exc:  # e.g. a bound variable that the SELECT does not project
+            raise QueryError(f"Oxigraph refused the query: {exc}") from None
         except OSError as exc:
             raise QueryError(f"Oxigraph failed to evaluate the query: {exc}") from None
 
@@ -213,6 +216,54 @@ class RdflibEngine:
         )
 
 
+def _where_brace(query: PreparedQuery) -> int:
+    """Offset of the ``{`` that opens the top-level WHERE group."""
+    paren = brace = 0
+    after_where = query.form != "CONSTRUCT"
+    for token in tokens(query.text):
+        if token.kind == "word" and token.text.upper() == "WHERE" and brace == 0:
+            after_where = True
+        elif token.text == "(":
+            paren += 1
+        elif token.text == ")":
+            paren -= 1
+        elif token.text == "{":
+            if brace == 0 and paren == 0 and after_where:
+                return token.offset
+            brace += 1
+        elif token.text == "}":
+            brace -= 1
+            if brace == 0 and paren == 0 and query.form == "CONSTRUCT":
+                after_where = False  # the template closed; wait for WHERE
+    raise QueryError("cannot find the WHERE clause to bind parameters into")
+
+
+def inject_values(query: PreparedQuery, bindings: Mapping[str, Node]) -> str:
+    """``query.text`` with ``VALUES (...) { (...) }`` opening its WHERE group (escaped terms only)."""
+    if not bindings:
+        return query.text
+    text = query.text
+    start = _where_brace(query) + 1
+    block = values_clause(bindings)
+    following = next((t for t in tokens(text[start:]) if t.kind != "comment"), None)
+    if following is not None and following.kind == "word" and following.text.upper() == "SELECT":
+        end = _matching_brace(text, start - 1)
+        return f"{text[:start]} {block} {{{text[start:end]}}} {text[end:]}"
+    return f"{text[:start]} {block}\n{text[start:]}"
+
+
+def _matching_brace(text: str, open_offset: int) -> int:
+    depth = 0
+    for token in tokens(text[open_offset:]):
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+            if depth == 0:
+                return open_offset + token.offset
+    raise QueryError("unbalanced braces in the query")
+
+
 def values_clause(bindings: Mapping[str, Node]) -> str:
     """A SPARQL VALUES clause binding each variable to one escaped, validated term."""
     if not bindings:
@@ -239,16 +290,26 @@ class EndpointEngine:
         self.timeout = timeout
 
     def request_text(self, query: PreparedQuery, bindings: Mapping[str, Node]) -> str:
-        """The text sent: missing project PREFIX lines, the query, then a VALUES clause for the bindings."""
-        if bindings and query.has_values_clause:
-            raise QueryError("this query already ends with VALUES, so parameters cannot be sent to an endpoint")
+        """The text sent: missing project PREFIX lines, then the query with a VALUES block for the bindings.
+
+        The VALUES block opens the top-level WHERE group, so FILTERs and OPTIONALs there see the bound
+        values exactly as with rdflib's initBindings and Oxigraph's substitutions. The result is parsed
+        again and checked before it is sent.
+        """
         prologue = "".join(
             f"PREFIX {prefix}: {to_sparql_iri(ns)}\n"
             for prefix, ns in PREFIXES.items()
             if prefix not in query.declared_prefixes
         )
-        values = values_clause(bindings)
-        return f"{prologue}{query.text}\n{values}\n" if values else f"{prologue}{query.text}\n"
+        text = inject_values(query, bindings)
+        if bindings:
+            try:  # the injected text must still parse (safety was checked on the original)
+                prepare_query(text, allow_network=True)
+            except QueryError:
+                raise QueryError(
+                    "cannot bind parameters into this query for an endpoint (CONSTRUCT WHERE short form?)"
+                ) from None
+        return f"{prologue}{text}\n"
 
     def _post(self, text: str, accept: str) -> bytes:
         data = urllib.parse.urlencode({"query": text}).encode("utf-8")

@@ -107,10 +107,13 @@ def select_paths(
     simple.add_nodes_from(network.nodes)
     simple.add_edges_from((u, v) for u, v in network.edges())
     paths: list[list[str]] = []
-    for path in itertools.islice(nx.shortest_simple_paths(simple, source, target), max_paths):
-        if len(path) - 1 > max_length:
-            break
-        paths.append(list(path))
+    try:
+        for path in itertools.islice(nx.shortest_simple_paths(simple, source, target), max_paths):
+            if len(path) - 1 > max_length:
+                break
+            paths.append(list(path))
+    except nx.NetworkXNoPath:
+        pass
     if not paths:
         raise UserError(
             f"no path of at most {max_length} relation(s) leads from {_describe(network, source)} "

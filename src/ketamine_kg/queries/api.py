@@ -1,0 +1,348 @@
+"""Run named or ad-hoc SPARQL on a graph, a store, a build result or a remote endpoint.
+
+>>> from ketamine_kg.queries import run_query
+>>> result = run_query(graph, "drug_targets", drug="esketamine")   # doctest: +SKIP
+>>> result.as_dicts()[0]["targetLabel"]                             # doctest: +SKIP
+'NMDA receptor'
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Literal, URIRef
+
+from ketamine_kg.errors import QueryError
+from ketamine_kg.queries.catalogue import NamedQuery, Parameter, get_query, load_catalogue
+from ketamine_kg.queries.engines import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT,
+    ENGINES,
+    EndpointEngine,
+    Engine,
+    OxigraphEngine,
+    RawResult,
+    RdflibEngine,
+    run_with_deadline,
+)
+from ketamine_kg.queries.results import Cell, QueryResult, format_result
+from ketamine_kg.queries.safety import PreparedQuery, prepare_query
+from ketamine_kg.queries.terms import from_oxigraph, to_oxigraph
+from ketamine_kg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
+    from rdflib.term import Node
+
+__all__ = [
+    "open_endpoint",
+    "open_engine",
+    "render_query_answers",
+    "resolve_entity",
+    "run_query",
+    "run_sparql",
+    "write_query_answers",
+]
+
+log = logging.getLogger(__name__)
+
+_RESERVED = frozenset({"engine", "timeout", "allow_network", "max_rows"})
+
+_LOOKUP = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
+SELECT DISTINCT ?entity ?how ?text WHERE {
+  { ?entity rdfs:label ?text . BIND("label" AS ?how) }
+  UNION { ?entity oboInOwl:hasExactSynonym ?text . BIND("synonym" AS ?how) }
+  UNION { ?entity oboInOwl:hasDbXref ?text . BIND("identifier" AS ?how) }
+  FILTER(isIRI(?entity))
+}
+"""
+_ALL_NAMES = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT DISTINCT ?entity ?name ?how WHERE {
+  ?entity a owl:NamedIndividual .
+  { ?entity rdfs:label ?name . BIND("label" AS ?how) }
+  UNION { ?entity oboInOwl:hasExactSynonym ?name . BIND("synonym" AS ?how) }
+  UNION { ?entity oboInOwl:hasDbXref ?name . BIND("identifier" AS ?how) }
+}
+"""
+_CLASSES = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT DISTINCT ?class ?label WHERE { ?class a owl:Class ; rdfs:label ?label . FILTER(isIRI(?class)) }
+"""
+_MAPPED = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity ?iri WHERE {
+  { ?entity skos:exactMatch ?iri } UNION { ?entity skos:closeMatch ?iri } UNION { ?entity skos:broadMatch ?iri }
+  UNION { ?entity skos:narrowMatch ?iri } UNION { ?entity skos:relatedMatch ?iri }
+}
+"""
+_EXISTS = "SELECT ?entity ?p WHERE { ?entity ?p ?o } LIMIT 1"
+_HOW_RANK = {"label": 0, "synonym": 1, "identifier": 2}
+
+
+def _graph_of(graph: object) -> object:
+    """Unwrap a BuildResult (anything with an rdflib ``.graph``)."""
+    inner = getattr(graph, "graph", None)
+    return inner if inner is not None and not isinstance(graph, OxigraphEngine | RdflibEngine) else graph
+
+
+def _store_from_graph(graph: rdflib.Graph) -> pyoxigraph.Store:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.extend(
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph())  # type: ignore[arg-type]
+        for s, p, o in graph
+    )
+    return store
+
+
+def _graph_from_store(store: pyoxigraph.Store) -> rdflib.Graph:
+    import pyoxigraph as ox
+    import rdflib
+
+    graph = rdflib.Graph(bind_namespaces="none")
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        graph.add((from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object)))
+    return graph
+
+
+def open_engine(graph: object, engine: str = "oxigraph") -> Engine:
+    """An engine over ``graph`` (rdflib.Graph, pyoxigraph.Store, BuildResult or an engine already).
+
+    Open it once and pass it to ``run_query`` many times to avoid converting the graph each call.
+    """
+    import pyoxigraph as ox
+    import rdflib
+
+    if isinstance(graph, OxigraphEngine | RdflibEngine | EndpointEngine):
+        return graph
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    inner = _graph_of(graph)
+    if isinstance(inner, ox.Store):
+        return OxigraphEngine(inner) if engine == "oxigraph" else RdflibEngine(_graph_from_store(inner))
+    if isinstance(inner, rdflib.Graph):
+        return RdflibEngine(inner) if engine == "rdflib" else OxigraphEngine(_store_from_graph(inner))
+    raise QueryError(f"cannot query a {type(graph).__name__}: pass an rdflib.Graph, a pyoxigraph.Store or a BuildResult")
+
+
+def open_endpoint(url: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> EndpointEngine:
+    """An engine that sends queries to a SPARQL 1.1 endpoint."""
+    return EndpointEngine(url, timeout=timeout)
+
+
+def _execute(
+    engine: Engine,
+    prepared: PreparedQuery,
+    bindings: Mapping[str, Node],
+    timeout: float | None,
+    max_rows: int,
+) -> RawResult:
+    return run_with_deadline(lambda stop: engine.execute(prepared, bindings, stop, max_rows), timeout)
+
+
+def _with_labels(engine: Engine, raw: RawResult) -> QueryResult:
+    iris = {str(t) for row in raw.rows for t in row if isinstance(t, URIRef)}
+    labels = engine.labels(iris) if iris else {}
+    rows = tuple(
+        tuple(None if t is None else Cell(t, labels.get(str(t)) if isinstance(t, URIRef) else None) for t in row)
+        for row in raw.rows
+    )
+    return QueryResult(raw.form, raw.columns, rows, raw.boolean, raw.triples, engine.name)
+
+
+def _expand_curie(text: str) -> str | None:
+    """A full IRI for ``<iri>``, ``http(s)://...`` or a CURIE with a project prefix; else None."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if text.startswith(("http://", "https://", "urn:")):
+        return text
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and local and " " not in local:
+        return PREFIXES[prefix] + local
+    return None
+
+
+def resolve_entity(engine: Engine, text: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> URIRef:
+    """The IRI of the entity named by ``text``: an IRI, a project CURIE, a label, a synonym or an identifier.
+
+    Exact matches are looked up first (label, then synonym, then identifier such as ``CHEBI:60799``);
+    then a case-insensitive match. Raises QueryError when nothing or more than one entity matches.
+    """
+    text = str(text).strip()
+    if not text:
+        raise QueryError("an entity parameter is empty")
+    iri = _expand_curie(text)
+    if iri is not None:
+        found = _execute(engine, prepare_query(_EXISTS), {"entity": URIRef(iri)}, timeout, 1)
+        if found.rows:
+            return URIRef(iri)
+        mapped = _execute(engine, prepare_query(_MAPPED), {"iri": URIRef(iri)}, timeout, DEFAULT_MAX_ROWS)
+        entities = sorted({str(row[0]) for row in mapped.rows})
+        if len(entities) == 1:
+            return URIRef(entities[0])
+        if entities:
+            shown = ", ".join(f"<{e}>" for e in entities)
+            raise QueryError(f"{text!r} is mapped to {len(entities)} entities ({shown}); use a kg: CURIE")
+        raise QueryError(f"{text!r} (<{iri}>) is not in the graph")
+    matches: list[tuple[int, str]] = []
+    exact = _execute(engine, prepare_query(_LOOKUP), {"text": Literal(text)}, timeout, DEFAULT_MAX_ROWS)
+    matches = [(_HOW_RANK[str(row[1])], str(row[0])) for row in exact.rows]  # type: ignore[misc]
+    if not matches:
+        everything = _execute(engine, prepare_query(_ALL_NAMES), {}, timeout, DEFAULT_MAX_ROWS)
+        folded = text.casefold()
+        names: set[str] = set()
+        for entity, name, how in everything.rows:
+            names.add(str(name))
+            if str(name).casefold() == folded:
+                matches.append((_HOW_RANK[str(how)], str(entity)))
+        if not matches:
+            close = difflib.get_close_matches(text, sorted(names), n=4, cutoff=0.6)
+            hint = f"; close matches: {', '.join(repr(c) for c in close)}" if close else ""
+            raise QueryError(f"no entity has the label, synonym or identifier {text!r}{hint}")
+    best = min(rank for rank, _ in matches)
+    candidates = sorted({iri for rank, iri in matches if rank == best})
+    if len(candidates) > 1:
+        shown = ", ".join(f"<{c}>" for c in candidates)
+        raise QueryError(f"{text!r} names {len(candidates)} entities ({shown}); use a CURIE such as kg:...")
+    return URIRef(candidates[0])
+
+
+def _resolve_category(engine: Engine, text: str, timeout: float | None) -> URIRef:
+    iri = _expand_curie(text)
+    if iri is not None:
+        return URIRef(iri)
+    key = text.strip().casefold().replace("_", " ")
+    rows = _execute(engine, prepare_query(_CLASSES), {}, timeout, DEFAULT_MAX_ROWS).rows
+    found = sorted({str(cls) for cls, label in rows if str(label).casefold() == key})  # type: ignore[misc]
+    if len(found) == 1:
+        return URIRef(found[0])
+    labels = sorted({str(label).replace(" ", "_") for _, label in rows})  # type: ignore[misc]
+    close = difflib.get_close_matches(text, labels, n=4)
+    hint = f"; close matches: {', '.join(close)}" if close else ""
+    raise QueryError(f"no category {text!r}{hint}")
+
+
+def _convert(engine: Engine, param: Parameter, value: object, timeout: float | None) -> Node:
+    text = str(value)
+    if param.type == "entity":
+        return resolve_entity(engine, text, timeout=timeout)
+    if param.type == "category":
+        return _resolve_category(engine, text, timeout)
+    if param.type == "iri":
+        iri = _expand_curie(text)
+        if iri is None:
+            raise QueryError(f"parameter {param.name!r}: {text!r} is not an IRI or a project CURIE")
+        return URIRef(iri)
+    if param.type == "integer":
+        try:
+            return Literal(int(text))
+        except ValueError:
+            raise QueryError(f"parameter {param.name!r} must be an integer, got {text!r}") from None
+    if param.type == "decimal":
+        try:
+            return Literal(Decimal(text))
+        except InvalidOperation:
+            raise QueryError(f"parameter {param.name!r} must be a number, got {text!r}") from None
+    return Literal(text)
+
+
+def bind_parameters(
+    engine: Engine, query: NamedQuery, params: Mapping[str, object], *, timeout: float | None = DEFAULT_TIMEOUT
+) -> dict[str, Node]:
+    """Check ``params`` against the query's header and turn each into an RDF term (entities resolved)."""
+    known = {p.name: p for p in query.parameters}
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        expected = ", ".join(known) or "none"
+        raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)} (parameters: {expected})")
+    bindings: dict[str, Node] = {}
+    for param in query.parameters:
+        value = params.get(param.name, param.default)
+        if value is None:
+            if param.required:
+                raise QueryError(f"query {query.name!r} needs --param {param.name}=... ({param.description})")
+            continue
+        bindings[param.name] = _convert(engine, param, value, timeout)
+    return bindings
+
+
+def run_sparql(
+    graph: object,
+    text: str,
+    *,
+    engine: str = "oxigraph",
+    bindings: Mapping[str, Node] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_network: bool = False,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> QueryResult:
+    """Run SPARQL text (checked for safety first) and return the rows with labels."""
+    prepared = prepare_query(text, allow_network=allow_network)
+    runner = open_engine(graph, engine)
+    return _with_labels(runner, _execute(runner, prepared, dict(bindings or {}), timeout, max_rows))
+
+
+def run_query(
+    graph: object,
+    name: str,
+    *,
+    engine: str = "oxigraph",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_network: bool = False,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    **params: Any,
+) -> QueryResult:
+    """Run the named query ``name`` with ``params`` (labels, synonyms or CURIEs for entities).
+
+    ``graph`` is an rdflib.Graph, a pyoxigraph.Store, a BuildResult, or an engine from ``open_engine`` /
+    ``open_endpoint``.
+    """
+    query = get_query(name)
+    prepared = prepare_query(query.text, allow_network=allow_network)
+    runner = open_engine(graph, engine)
+    bindings = bind_parameters(runner, query, params, timeout=timeout)
+    return _with_labels(runner, _execute(runner, prepared, bindings, timeout, max_rows))
+
+
+def render_query_answers(graph: object, *, engine: str = "oxigraph") -> dict[str, bytes]:
+    """``queries/NAME.csv`` -> SPARQL CSV bytes for every named query that needs no input."""
+    runner = open_engine(graph, engine)
+    files: dict[str, bytes] = {}
+    for name, query in load_catalogue().items():
+        if not query.runnable_without_input:
+            continue
+        result = run_query(runner, name)
+        if result.form != "SELECT":
+            continue
+        files[f"queries/{name}.csv"] = format_result(result, "csv").encode("utf-8")
+    return files
+
+
+def write_query_answers(graph: object, out_dir: Path, *, engine: str = "oxigraph") -> list[Path]:
+    """Run every named query that needs no input and write ``out_dir/queries/NAME.csv`` atomically.
+
+    Everything is computed before the first file is written, so a failing query leaves no partial set.
+    """
+    from ketamine_kg.graph_build.atomic import write_bytes_atomic  # a leaf module: no heavy imports
+
+    files = render_query_answers(graph, engine=engine)
+    written = []
+    for name, data in files.items():
+        path = out_dir / name
+        write_bytes_atomic(path, data)
+        written.append(path)
+    return written

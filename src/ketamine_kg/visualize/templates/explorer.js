@@ -1,0 +1,504 @@
+/* ketamine-kg explorer: legend, search, filters, details panel, neighbourhood highlight.
+   Every data-derived string reaches the page through textContent or DOM properties, never innerHTML. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("kkg-data").textContent);
+  var info = data.info;
+  var vocab = data.vocabulary || {};
+  var catByKey = {};
+  data.categories.forEach(function (c) { catByKey[c.key] = c; });
+  var evByKey = {};
+  data.evidence.forEach(function (e) { evByKey[e.key] = e; });
+  var relByKey = {};
+  data.relations.forEach(function (r) { relByKey[r.key] = r; });
+
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var container = document.getElementById("kkg-network");
+  var state = {
+    hiddenCats: new Set(), hiddenEv: new Set(), hiddenRel: new Set(),
+    nodeHidden: data.nodes.map(function () { return false; }),
+    edgeHidden: data.edges.map(function () { return false; }),
+    nodeDim: data.nodes.map(function () { return false; }),
+    edgeDim: data.edges.map(function () { return false; }),
+    selected: null, firstDraw: null
+  };
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  network.once("afterDrawing", function () {
+    state.firstDraw = performance.now();
+    window.__kkgFirstDraw = state.firstDraw;
+    document.body.setAttribute("data-drawn", "true");
+  });
+  if (data.options.physics.enabled) {
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+    });
+  }
+
+  // ------------------------------------------------------------------ small DOM helpers (no innerHTML)
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+  function humanize(value) { return String(value).replace(/_/g, " "); }
+  function vocabLabel(name, value) {
+    var table = vocab[name];
+    return table && table[value] ? table[value] : humanize(value);
+  }
+  function safeUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null; }
+  function link(url, text) {
+    var ok = safeUrl(url);
+    if (!ok) { return el("span", null, text); }
+    var a = el("a", null, text);
+    a.href = ok;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+  function nodeButton(id) {
+    var b = el("button", "kkg-link", info.nodes[id].label);
+    b.type = "button";
+    b.addEventListener("click", function () { focusNode(id); });
+    return b;
+  }
+  var SVGNS = "http://www.w3.org/2000/svg";
+  var SHAPES = {
+    square: "2,2 12,2 12,12 2,12", diamond: "7,1 13,7 7,13 1,7", triangle: "7,1 13,13 1,13",
+    triangleDown: "1,1 13,1 7,13", hexagon: "4,1 10,1 13,7 10,13 4,13 1,7",
+    star: "7,0 9,5 14,5 10,8 12,14 7,10 2,14 4,8 0,5 5,5"
+  };
+  function shapeSwatch(shape, color) {
+    var svg = document.createElementNS(SVGNS, "svg");
+    svg.setAttribute("width", "14"); svg.setAttribute("height", "14");
+    svg.setAttribute("class", "kkg-swatch");
+    var item;
+    if (SHAPES[shape]) {
+      item = document.createElementNS(SVGNS, "polygon");
+      item.setAttribute("points", SHAPES[shape]);
+    } else {
+      item = document.createElementNS(SVGNS, "circle");
+      item.setAttribute("cx", "7"); item.setAttribute("cy", "7"); item.setAttribute("r", "6");
+    }
+    item.setAttribute("fill", color);
+    svg.appendChild(item);
+    return svg;
+  }
+  function lineSwatch(ev) {
+    var svg = document.createElementNS(SVGNS, "svg");
+    svg.setAttribute("width", "28"); svg.setAttribute("height", "10");
+    svg.setAttribute("class", "kkg-edge-swatch");
+    var line = document.createElementNS(SVGNS, "line");
+    line.setAttribute("x1", "1"); line.setAttribute("y1", "5"); line.setAttribute("x2", "27"); line.setAttribute("y2", "5");
+    line.setAttribute("stroke", ev.color);
+    line.setAttribute("stroke-width", String(ev.width));
+    if (ev.dashes) { line.setAttribute("stroke-dasharray", "5,3"); }
+    svg.appendChild(line);
+    return svg;
+  }
+  function badge(text, color) {
+    var b = el("span", "kkg-badge", text);
+    b.style.background = color;
+    return b;
+  }
+
+  // ------------------------------------------------------------------ filters (legend, evidence, relations)
+  function applyFilters() {
+    var nodeUpdates = [], edgeUpdates = [];
+    data.nodes.forEach(function (n) {
+      var hide = state.hiddenCats.has(n.cat);
+      if (hide !== state.nodeHidden[n.id]) { state.nodeHidden[n.id] = hide; nodeUpdates.push({ id: n.id, hidden: hide }); }
+    });
+    data.edges.forEach(function (e) {
+      var hide = state.hiddenEv.has(e.ev) || state.hiddenRel.has(e.rel) || state.nodeHidden[e.from] || state.nodeHidden[e.to];
+      if (hide !== state.edgeHidden[e.id]) { state.edgeHidden[e.id] = hide; edgeUpdates.push({ id: e.id, hidden: hide }); }
+    });
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
+  }
+  function toggle(set, key) { if (set.has(key)) { set.delete(key); } else { set.add(key); } }
+
+  var legend = document.getElementById("kkg-legend");
+  data.categories.forEach(function (c) {
+    var li = el("li");
+    li.setAttribute("role", "button");
+    li.tabIndex = 0;
+    li.dataset.category = c.key;
+    li.appendChild(shapeSwatch(c.shape, c.color));
+    li.appendChild(el("span", "kkg-name", c.label));
+    li.appendChild(el("span", "kkg-count", c.count));
+    function flip() {
+      toggle(state.hiddenCats, c.key);
+      li.classList.toggle("kkg-off", state.hiddenCats.has(c.key));
+      applyFilters();
+    }
+    li.addEventListener("click", flip);
+    li.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); flip(); } });
+    legend.appendChild(li);
+  });
+  var evLegend = document.getElementById("kkg-evidence");
+  data.evidence.forEach(function (e) {
+    var li = el("li");
+    li.setAttribute("role", "button");
+    li.tabIndex = 0;
+    li.dataset.evidence = e.key;
+    li.appendChild(lineSwatch(e));
+    li.appendChild(el("span", "kkg-name", e.label));
+    li.appendChild(el("span", "kkg-count", e.count));
+    li.addEventListener("click", function () {
+      toggle(state.hiddenEv, e.key);
+      li.classList.toggle("kkg-off", state.hiddenEv.has(e.key));
+      applyFilters();
+    });
+    evLegend.appendChild(li);
+  });
+  var relList = document.getElementById("kkg-relations");
+  data.relations.forEach(function (r) {
+    var li = el("li");
+    var label = el("label");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.dataset.relation = r.key;
+    box.addEventListener("change", function () {
+      if (box.checked) { state.hiddenRel.delete(r.key); } else { state.hiddenRel.add(r.key); }
+      applyFilters();
+    });
+    label.appendChild(box);
+    label.appendChild(el("span", null, r.label));
+    label.appendChild(el("span", "kkg-count", r.count));
+    li.appendChild(label);
+    relList.appendChild(li);
+  });
+
+  // ------------------------------------------------------------------ neighbourhood highlight
+  var DIM_NODE = { background: "#e6e6e6", border: "#d0d0d0" };
+  var DIM_EDGE = "rgba(190,190,190,0.25)";
+  function highlight(keepNodes, keepEdges) {
+    var nodeUpdates = [], edgeUpdates = [];
+    data.nodes.forEach(function (n) {
+      var dim = keepNodes !== null && !keepNodes.has(n.id);
+      if (dim !== state.nodeDim[n.id]) {
+        state.nodeDim[n.id] = dim;
+        nodeUpdates.push({ id: n.id, color: dim ? DIM_NODE : n.color, font: { color: dim ? "#c0c0c0" : "#343434" } });
+      }
+    });
+    data.edges.forEach(function (e) {
+      var dim = keepEdges !== null && !keepEdges.has(e.id);
+      if (dim !== state.edgeDim[e.id]) {
+        state.edgeDim[e.id] = dim;
+        edgeUpdates.push({ id: e.id, color: dim ? DIM_EDGE : e.color });
+      }
+    });
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
+  }
+  function highlightNode(id) {
+    var keep = new Set([id]);
+    network.getConnectedNodes(id).forEach(function (n) { keep.add(n); });
+    highlight(keep, new Set(network.getConnectedEdges(id)));
+  }
+
+  // ------------------------------------------------------------------ details panel
+  var details = document.getElementById("kkg-details");
+  function section(parent, title) {
+    parent.appendChild(el("h3", null, title));
+    var ul = el("ul");
+    parent.appendChild(ul);
+    return ul;
+  }
+  function sourceItem(src) {
+    var li = el("li");
+    li.appendChild(link(src.url, src.label || src.id));
+    if (src.identifiers && src.identifiers.length) { li.appendChild(el("span", "kkg-muted", " " + src.identifiers.join(", "))); }
+    if (src.citation) { li.appendChild(el("div", "kkg-muted", src.citation)); }
+    return li;
+  }
+  function quantityText(q) {
+    var amount = q.value !== "" ? q.value : [q.min, q.max].filter(function (v) { return v !== ""; }).join("–");
+    var text = vocabLabel("quantity_kind", q.kind) + ": " + amount + " " + q.unit;
+    if (q.context) { text += " (" + q.context + ")"; }
+    if (q.evidence) { text += " · " + vocabLabel("evidence_level", q.evidence); }
+    return text;
+  }
+  function quantityItems(ul, list) {
+    list.forEach(function (q) {
+      var li = el("li", null, quantityText(q));
+      if (q.sources && q.sources.length) {
+        li.appendChild(el("div", "kkg-muted", "Sources: " + q.sources.map(function (s) { return s.label; }).join("; ")));
+      }
+      ul.appendChild(li);
+    });
+  }
+  function relationBlock(edgeId, perspective) {
+    var e = data.edges[edgeId], d = info.edges[edgeId];
+    var box = el("div", "kkg-rel");
+    box.dataset.edge = String(edgeId);
+    var head = el("div");
+    if (perspective === e.from) {
+      head.appendChild(el("strong", null, d.predicate_label + " → "));
+      head.appendChild(nodeButton(e.to));
+    } else if (perspective === e.to) {
+      head.appendChild(nodeButton(e.from));
+      head.appendChild(el("strong", null, " " + d.predicate_label + " → this"));
+    } else {
+      head.appendChild(nodeButton(e.from));
+      head.appendChild(el("strong", null, " " + d.predicate_label + " "));
+      head.appendChild(nodeButton(e.to));
+    }
+    box.appendChild(head);
+    var meta = el("div");
+    var ev = evByKey[e.ev];
+    meta.appendChild(badge(ev ? ev.label : "no evidence recorded", ev ? ev.color : "#999"));
+    if (d.inferred) { meta.appendChild(el("span", "kkg-tag", "inferred")); }
+    if (d.assertion_id) { meta.appendChild(el("span", "kkg-muted", d.assertion_id)); }
+    box.appendChild(meta);
+    var facts = [];
+    if (d.approval_status) { facts.push("Approval: " + vocabLabel("approval_status", d.approval_status)); }
+    if (d.date) { facts.push("Date: " + d.date); }
+    Object.keys(d.qualifiers || {}).sort().forEach(function (k) {
+      facts.push(vocabLabel("qualifier_key", k) + ": " + vocabLabel("qualifier:" + k, d.qualifiers[k]));
+    });
+    if (d.note) { facts.push("Note: " + d.note); }
+    facts.forEach(function (f) { box.appendChild(el("div", "kkg-muted", f)); });
+    if (d.quantities && d.quantities.length) {
+      var qs = el("ul");
+      quantityItems(qs, d.quantities);
+      box.appendChild(qs);
+    }
+    if (d.sources && d.sources.length) {
+      box.appendChild(el("div", "kkg-muted", "Sources:"));
+      var ul = el("ul", "kkg-sources");
+      d.sources.forEach(function (s) { ul.appendChild(sourceItem(s)); });
+      box.appendChild(ul);
+    } else if (d.inferred) {
+      box.appendChild(el("div", "kkg-muted", "Derived by the OWL reasoner from the asserted relations."));
+    }
+    return box;
+  }
+  var MAX_RELATIONS = 150;
+  function showNode(id) {
+    var d = info.nodes[id];
+    var cat = catByKey[data.nodes[id].cat];
+    clear(details);
+    details.dataset.node = String(id);
+    delete details.dataset.edge;
+    details.appendChild(el("h2", "kkg-heading", d.label));
+    var meta = el("div");
+    if (cat) { meta.appendChild(badge(cat.label, cat.color)); }
+    meta.appendChild(el("span", "kkg-muted", d.curie || d.iri));
+    details.appendChild(meta);
+    if (d.definition) { details.appendChild(el("p", "kkg-definition", d.definition)); }
+    if (d.synonyms && d.synonyms.length) {
+      var syn = section(details, "Synonyms");
+      d.synonyms.forEach(function (s) { syn.appendChild(el("li", null, s)); });
+    }
+    if (d.identifiers && d.identifiers.length) {
+      var ids = section(details, "Identifiers");
+      d.identifiers.forEach(function (i) {
+        var li = el("li");
+        li.appendChild(link(i.iri, i.curie));
+        if (i.match && i.match !== "xref") { li.appendChild(el("span", "kkg-muted", " " + i.match + " match")); }
+        ids.appendChild(li);
+      });
+    }
+    if (d.definition_sources && d.definition_sources.length) {
+      var ds = section(details, "Definition sources");
+      d.definition_sources.forEach(function (s) { ds.appendChild(sourceItem(s)); });
+    }
+    if (d.quantities && d.quantities.length) { quantityItems(section(details, "Quantities"), d.quantities); }
+    if (d.claims && d.claims.length) {
+      var cl = section(details, "Claims of the source article");
+      d.claims.forEach(function (c) {
+        var li = el("li");
+        li.appendChild(el("strong", null, c.label));
+        li.appendChild(el("span", "kkg-tag", vocabLabel("claim_status", c.status)));
+        if (c.statement) { li.appendChild(el("div", null, c.statement)); }
+        if (c.correction) { li.appendChild(el("div", "kkg-muted", "Evidence: " + c.correction)); }
+        if (c.decided_by && c.decided_by.length) {
+          li.appendChild(el("div", "kkg-muted", "Decided by: " + c.decided_by.map(function (s) { return s.label; }).join("; ")));
+        }
+        cl.appendChild(li);
+      });
+    }
+    var connected = network.getConnectedEdges(id).slice().sort(function (a, b) { return a - b; });
+    details.appendChild(el("h3", null, "Relations (" + connected.length + ")"));
+    var outgoing = connected.filter(function (e) { return data.edges[e].from === id; });
+    var incoming = connected.filter(function (e) { return data.edges[e].from !== id; });
+    outgoing.concat(incoming).slice(0, MAX_RELATIONS).forEach(function (e) { details.appendChild(relationBlock(e, id)); });
+    if (connected.length > MAX_RELATIONS) {
+      details.appendChild(el("p", "kkg-muted", (connected.length - MAX_RELATIONS) + " more relations not listed."));
+    }
+  }
+  function showEdge(id) {
+    var e = data.edges[id], d = info.edges[id];
+    clear(details);
+    details.dataset.edge = String(id);
+    delete details.dataset.node;
+    details.appendChild(el("h2", "kkg-heading", info.nodes[e.from].label + " " + d.predicate_label + " " + info.nodes[e.to].label));
+    details.appendChild(relationBlock(id, null));
+  }
+  function clearSelection() {
+    state.selected = null;
+    highlight(null, null);
+    clear(details);
+    delete details.dataset.node;
+    delete details.dataset.edge;
+    details.appendChild(el("p", "kkg-hint", "Click a node or a relation to see its definition, identifiers, evidence and sources."));
+  }
+  function selectNode(id) {
+    state.selected = { node: id };
+    showNode(id);
+    highlightNode(id);
+  }
+  function selectEdge(id) {
+    var e = data.edges[id];
+    state.selected = { edge: id };
+    showEdge(id);
+    highlight(new Set([e.from, e.to]), new Set([id]));
+  }
+  function focusNode(id) {
+    var cat = data.nodes[id].cat;
+    if (state.hiddenCats.has(cat)) {
+      state.hiddenCats.delete(cat);
+      legend.querySelectorAll("li").forEach(function (item) {
+        if (item.dataset.category === cat) { item.classList.remove("kkg-off"); }
+      });
+      applyFilters();
+    }
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    selectNode(id);
+  }
+  network.on("click", function (p) {
+    if (p.nodes.length) { selectNode(p.nodes[0]); }
+    else if (p.edges.length) { selectEdge(p.edges[0]); }
+    else { clearSelection(); }
+  });
+
+  // ------------------------------------------------------------------ tooltip
+  var tooltip = document.getElementById("kkg-tooltip");
+  function showTip(text, pointer) {
+    var rect = container.getBoundingClientRect();
+    tooltip.textContent = text;
+    tooltip.style.left = (rect.left + pointer.DOM.x + 14) + "px";
+    tooltip.style.top = (rect.top + pointer.DOM.y + 14) + "px";
+    tooltip.hidden = false;
+  }
+  function hideTip() { tooltip.hidden = true; }
+  network.on("hoverNode", function (p) {
+    var d = info.nodes[p.node], cat = catByKey[data.nodes[p.node].cat];
+    showTip(d.label + "\n" + (cat ? cat.label : ""), p.pointer);
+  });
+  network.on("hoverEdge", function (p) {
+    var e = data.edges[p.edge], d = info.edges[p.edge], ev = evByKey[e.ev];
+    showTip(info.nodes[e.from].label + " " + d.predicate_label + " " + info.nodes[e.to].label + "\n" + (ev ? ev.label : ""), p.pointer);
+  });
+  network.on("blurNode", hideTip);
+  network.on("blurEdge", hideTip);
+  network.on("dragStart", hideTip);
+  network.on("zoom", hideTip);
+
+  // ------------------------------------------------------------------ search
+  function norm(text) { return String(text || "").toLowerCase().replace(/_/g, " ").replace(/\s+/g, " ").trim(); }
+  var index = info.nodes.map(function (d) {
+    return {
+      label: norm(d.label),
+      synonyms: (d.synonyms || []).map(norm),
+      ids: (d.identifiers || []).map(function (i) { return norm(i.curie); }).concat([norm(d.curie)])
+    };
+  });
+  function search(query) {
+    var q = norm(query);
+    if (!q) { return []; }
+    var hits = [];
+    index.forEach(function (entry, id) {
+      var rank = 9, via = null;
+      if (entry.label === q || entry.ids.indexOf(q) >= 0) { rank = 0; }
+      else if (entry.synonyms.indexOf(q) >= 0) { rank = 1; via = q; }
+      else if (entry.label.indexOf(q) === 0) { rank = 2; }
+      else if (entry.label.indexOf(q) > 0) { rank = 4; }
+      else {
+        entry.synonyms.forEach(function (s) { if (rank > 3 && s.indexOf(q) >= 0) { rank = 3; via = s; } });
+        if (rank > 3 && entry.ids.some(function (i) { return i.indexOf(q) >= 0; })) { rank = 5; }
+      }
+      if (rank < 9) { hits.push({ id: id, rank: rank, via: via }); }
+    });
+    hits.sort(function (a, b) { return a.rank - b.rank || (index[a.id].label < index[b.id].label ? -1 : index[a.id].label > index[b.id].label ? 1 : a.id - b.id); });
+    return hits.slice(0, 25);
+  }
+  var form = document.getElementById("kkg-search");
+  var input = document.getElementById("kkg-search-input");
+  var results = document.getElementById("kkg-search-results");
+  var lastHits = [];
+  function renderResults() {
+    lastHits = search(input.value);
+    clear(results);
+    if (!norm(input.value)) { results.hidden = true; return; }
+    if (!lastHits.length) {
+      results.appendChild(el("li", "kkg-none", "No entity matches."));
+    }
+    lastHits.forEach(function (h, i) {
+      var d = info.nodes[h.id], cat = catByKey[data.nodes[h.id].cat];
+      var li = el("li", i === 0 ? "kkg-active" : null);
+      li.setAttribute("role", "option");
+      li.dataset.node = String(h.id);
+      li.appendChild(el("span", null, d.label));
+      li.appendChild(el("span", "kkg-muted", " " + (cat ? cat.label : "") + (h.via ? " · synonym " + h.via : "")));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(h.id); });
+      results.appendChild(li);
+    });
+    results.hidden = false;
+  }
+  function pick(id) {
+    results.hidden = true;
+    focusNode(id);
+  }
+  input.addEventListener("input", renderResults);
+  input.addEventListener("blur", function () { results.hidden = true; });
+  input.addEventListener("focus", function () { if (norm(input.value)) { renderResults(); } });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var hits = search(input.value);
+    if (hits.length) { pick(hits[0].id); } else { renderResults(); }
+  });
+
+  // ------------------------------------------------------------------ paths and initial focus
+  var pathsBox = document.getElementById("kkg-paths");
+  if (data.paths && data.paths.length) {
+    pathsBox.appendChild(el("h3", null, "Paths (" + data.paths.length + ")"));
+    var ol = el("ol", "kkg-path-list");
+    data.paths.forEach(function (path) {
+      var li = el("li");
+      var b = el("button", "kkg-link", path.map(function (n) { return info.nodes[n].label; }).join(" → "));
+      b.type = "button";
+      b.addEventListener("click", function () {
+        var keepNodes = new Set(path), keepEdges = new Set();
+        data.edges.forEach(function (e) {
+          for (var i = 0; i + 1 < path.length; i += 1) {
+            if (e.from === path[i] && e.to === path[i + 1]) { keepEdges.add(e.id); }
+          }
+        });
+        highlight(keepNodes, keepEdges);
+        network.selectNodes(path);
+      });
+      li.appendChild(b);
+      ol.appendChild(li);
+    });
+    pathsBox.appendChild(ol);
+  }
+  if (data.focus !== null && data.focus !== undefined) { showNode(data.focus); }
+
+  window.kkg = {
+    network: network, nodes: nodes, edges: edges, data: data, state: state,
+    search: search, focusNode: focusNode, selectNode: selectNode, selectEdge: selectEdge,
+    visibleCounts: function () {
+      return {
+        nodes: state.nodeHidden.filter(function (h) { return !h; }).length,
+        edges: state.edgeHidden.filter(function (h) { return !h; }).length
+      };
+    }
+  };
+}());

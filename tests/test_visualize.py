@@ -1,0 +1,293 @@
+"""Views (focus, categories, paths) and the HTML page: self-contained, deterministic, escaped."""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from ketamine_kg.cli import app
+from ketamine_kg.errors import UserError
+from ketamine_kg.graph_build.projection import to_network
+from ketamine_kg.visualize import (
+    filter_categories,
+    find_node,
+    focus,
+    render_html,
+    select_paths,
+    view,
+    write_html,
+)
+from ketamine_kg.visualize.render import json_for_script
+
+FIXTURES = Path(__file__).parent / "fixtures"
+KG = "https://w3id.org/ketamine-kg/id/"
+
+
+@pytest.fixture(scope="module")
+def sample() -> nx.MultiDiGraph:
+    return to_network(Graph().parse(FIXTURES / "projection-sample.ttl"))
+
+
+@pytest.fixture(scope="module")
+def hostile() -> nx.MultiDiGraph:
+    return to_network(Graph().parse(FIXTURES / "hostile-labels.ttl"))
+
+
+def page_data(page: str) -> dict[str, object]:
+    match = re.search(r'<script type="application/json" id="kkg-data">(.*?)</script>', page, re.S)
+    assert match
+    return json.loads(match.group(1))  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- views
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("CHEBI:60799", "esketamine"),
+        ("chebi:60799", "esketamine"),
+        ("Spravato", "esketamine"),
+        ("(S)-ketamine", "esketamine"),
+        ("Major Depressive Disorder", "mdd"),
+        ("MDD", "mdd"),
+        ("kg:cyp2b6", "cyp2b6"),
+        (KG + "norketamine", "norketamine"),
+    ],
+)
+def test_find_node_by_curie_label_or_synonym(sample: nx.MultiDiGraph, query: str, expected: str) -> None:
+    assert find_node(sample, query) == KG + expected
+
+
+def test_find_node_errors_are_clear(sample: nx.MultiDiGraph) -> None:
+    with pytest.raises(UserError, match=r"no entity matches 'ketamin'.*did you mean 'ketamine'"):
+        find_node(sample, "ketamin")
+    twins = nx.MultiDiGraph()
+    twins.add_node("a", label="x", category_label="drug")
+    twins.add_node("b", label="x", category_label="condition")
+    with pytest.raises(UserError, match=r"ambiguous.*x \(condition\), x \(drug\)"):
+        find_node(twins, "x")
+
+
+def test_focus_takes_the_neighbourhood_in_both_directions(sample: nx.MultiDiGraph) -> None:
+    before = copy.deepcopy(sample)
+    one = focus(sample, "CHEBI:6121", 1)
+    names = {sample.nodes[n]["label"] for n in one}
+    assert names == {
+        "ketamine",
+        "esketamine",
+        "norketamine",
+        "NMDA receptor",
+        "IV ketamine trial NCT01920555",
+    }
+    assert one.graph["focus"] == {"node": KG + "ketamine", "depth": 1}
+    assert set(focus(sample, "ketamine", 0)) == {KG + "ketamine"}
+    assert len(focus(sample, "ketamine", 5)) == 8  # everything but the isolated enzyme
+    assert nx.utils.graphs_equal(sample, before)
+    with pytest.raises(UserError, match="depth"):
+        focus(sample, "ketamine", -1)
+
+
+def test_category_filter(sample: nx.MultiDiGraph) -> None:
+    drugs = filter_categories(sample, ["drug", "adverse effect"])
+    assert {d["label"] for _, d in drugs.nodes(data=True)} == {"ketamine", "esketamine", "dissociation"}
+    assert {k for *_, k in drugs.edges(keys=True)} == {"R0004", "R0008", f"inferred:{_kkg('isEnantiomerOf')}"}
+    with pytest.raises(
+        UserError, match="unknown category 'dragon'; this graph has: adverse_effect, clinical_trial"
+    ):
+        filter_categories(sample, ["dragon"])
+
+
+def _kkg(name: str) -> str:
+    return "https://w3id.org/ketamine-kg/schema#" + name
+
+
+def test_paths_between_two_entities(sample: nx.MultiDiGraph) -> None:
+    paths = select_paths(sample, "esketamine", "MDD", max_length=3)
+    labels = [[sample.nodes[n]["label"] for n in p] for p in paths.graph["paths"]]
+    assert labels == [
+        ["esketamine", "major depressive disorder"],
+        ["esketamine", "NMDA receptor", "glutamatergic neurotransmission", "major depressive disorder"],
+    ]
+    assert sorted(k for *_, k in paths.edges(keys=True)) == ["R0001", "R0005", "R0006", "R0007"]
+    assert len(select_paths(sample, "esketamine", "MDD", max_length=1).graph["paths"]) == 1
+    with pytest.raises(UserError, match="no path of at most 4"):
+        select_paths(sample, "MDD", "esketamine")
+    with pytest.raises(UserError, match="two different entities"):
+        select_paths(sample, "esketamine", "Spravato")
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_page_is_self_contained_and_offline(sample: nx.MultiDiGraph) -> None:
+    page = render_html(sample, title="sample")
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"<(link|img|iframe)\b", page, re.I)
+    assert not re.search(r"<script[^>]*\bsrc=", page, re.I)
+    for host in ("cdn.jsdelivr", "cdnjs.", "unpkg.", "bootstrap"):
+        assert host not in page.lower(), host
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+    assert not re.search(r"""url\(\s*["']?\s*(https?:)?//""", page, re.I)
+    assert "Content-Security-Policy" in page and "connect-src 'none'" in page
+    assert "vis-network" in page  # inlined library, not linked
+
+
+def test_page_is_deterministic_and_does_not_mutate(sample: nx.MultiDiGraph) -> None:
+    before = copy.deepcopy(sample)
+    first = render_html(sample, title="sample")
+    again = render_html(to_network(Graph().parse(FIXTURES / "projection-sample.ttl")), title="sample")
+    assert first == again
+    assert nx.utils.graphs_equal(sample, before)
+    assert [d for _, d in sample.nodes(data=True)] == [d for _, d in before.nodes(data=True)]
+
+
+def test_page_data_matches_the_network(sample: nx.MultiDiGraph) -> None:
+    data = page_data(render_html(sample, title="sample"))
+    nodes, edges = data["nodes"], data["edges"]
+    assert isinstance(nodes, list) and isinstance(edges, list)
+    assert len(nodes) == sample.number_of_nodes() and len(edges) == sample.number_of_edges()
+    assert all("title" not in n for n in nodes)  # vis tooltips never receive HTML
+    categories = {c["key"]: c for c in data["categories"]}  # type: ignore[attr-defined]
+    assert categories["drug"]["count"] == 2 and categories["drug"]["shape"] == "diamond"
+    inferred = [e for e in edges if e["ev"] == "inferred"]
+    assert len(inferred) == 1 and inferred[0]["dashes"]
+    assert all(not e["dashes"] for e in edges if e["ev"] != "inferred")
+    widths = {e["ev"]: e["width"] for e in edges}
+    assert widths["clinical"] > widths["preclinical"] > widths["hypothesis"]
+
+
+def test_positions_are_precomputed_and_large_views_skip_physics(sample: nx.MultiDiGraph) -> None:
+    data = page_data(render_html(sample))
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])  # type: ignore[attr-defined]
+    assert data["options"]["physics"]["enabled"] is True  # type: ignore[index]
+    big = nx.MultiDiGraph()
+    for i in range(400):
+        big.add_node(f"n{i:04d}", label=f"node {i}", category=("a", "b", "c")[i % 3])
+        if i:
+            big.add_edge(f"n{i:04d}", f"n{(i * 7) % i:04d}", key="k", evidence="clinical")
+    big_data = page_data(render_html(big))
+    assert big_data["options"]["physics"]["enabled"] is False  # type: ignore[index]
+    assert big_data["options"]["edges"]["smooth"] is False  # type: ignore[index]
+    positions = {(n["x"], n["y"]) for n in big_data["nodes"]}  # type: ignore[attr-defined]
+    assert len(positions) == 400
+
+
+HOSTILE_MARKERS = ("<img", "<script>window", "<svg", "<iframe", "<b onmouseover", "</script><script>")
+
+
+def test_hostile_text_is_escaped_everywhere(hostile: nx.MultiDiGraph) -> None:
+    title = "<script>window.__pwned='title'</script>"
+    page = render_html(hostile, title=title)
+    for marker in HOSTILE_MARKERS:
+        assert marker not in page, marker
+    assert "\u2028" not in page
+    assert f"<title>{html.escape(title)}</title>".replace("&#x27;", "&#39;") in page
+    # the data block round-trips to the original strings
+    data = page_data(page)
+    labels = sorted(n["label"] for n in data["info"]["nodes"])  # type: ignore[index]
+    assert labels == sorted(d["label"] for _, d in hostile.nodes(data=True))
+    assert any("\u2028" in n["definition"] for n in data["info"]["nodes"])  # type: ignore[index]
+
+
+def test_json_for_script_escapes_breakout_characters() -> None:
+    text = json_for_script({"a": "</script><!-- & \u2028\u2029 >"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == {"a": "</script><!-- & \u2028\u2029 >"}
+
+
+def test_notebook_view_escapes_srcdoc(hostile: nx.MultiDiGraph) -> None:
+    shown = view(hostile, title="<b>t</b>")._repr_html_()
+    assert shown.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    assert 'sandbox="allow-scripts"' in shown
+    inner = shown[len('<iframe srcdoc="') : shown.index('" sandbox=')]
+    assert '"' not in inner and "<" not in inner
+    assert html.unescape(inner) == render_html(hostile, title="<b>t</b>")
+
+
+def test_write_html_is_atomic_and_writes_no_lib_folder(
+    sample: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "views" / "sample.html"
+    write_html(sample, target, title="sample")
+    assert target.read_text(encoding="utf-8") == render_html(sample, title="sample")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["sample.html", "views"]
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def test_cli_render_views(tmp_path: Path) -> None:
+    runner = CliRunner()
+    data = str(FIXTURES / "projection-sample.ttl")
+    out = tmp_path / "all.html"
+    result = runner.invoke(app, ["render", "--data", data, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "9 entities, 11 relations" in result.output
+    assert len(page_data(out.read_text(encoding="utf-8"))["nodes"]) == 9  # type: ignore[arg-type]
+    focus_out = tmp_path / "focus.html"
+    result = runner.invoke(
+        app, ["render", "--data", data, "--focus", "CHEBI:60799", "--depth", "1", "--out", str(focus_out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "5 entities" in result.output and "Around esketamine, 1 step(s)" in focus_out.read_text()
+    path_out = tmp_path / "path.html"
+    result = runner.invoke(
+        app,
+        [
+            "render",
+            "--data",
+            data,
+            "--path",
+            "esketamine",
+            "MDD",
+            "--max-path-length",
+            "3",
+            "--out",
+            str(path_out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert len(page_data(path_out.read_text())["paths"]) == 2  # type: ignore[arg-type]
+    cat_out = tmp_path / "cat.html"
+    result = runner.invoke(app, ["render", "--data", data, "--category", "drug", "--out", str(cat_out)])
+    assert result.exit_code == 0 and "2 entities" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--focus", "nothing-like-this"], "no entity matches 'nothing-like-this'"),
+        (["--category", "dragon"], "unknown category 'dragon'"),
+        (["--path", "MDD", "esketamine"], "no path of at most 4"),
+        (["--focus", "ketamine", "--path", "a", "b"], "either --focus or --path"),
+        (["--inferred", "maybe"], "--inferred must be all, new or none"),
+    ],
+)
+def test_cli_render_user_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    out = tmp_path / "x.html"
+    result = CliRunner().invoke(
+        app, ["render", "--data", str(FIXTURES / "projection-sample.ttl"), *args, "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_cli_render_bad_rdf_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["render", "--data", str(bad), "--out", str(tmp_path / "x.html")])
+    assert result.exit_code == 2
+    assert "bad.ttl" in result.output and "Traceback" not in result.output
