@@ -8,9 +8,9 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from browser import launch_chromium, open_offline, require_chromium, wait_drawn
 from rdflib import Graph
 
+from browser import launch_chromium, open_offline, require_chromium, wait_drawn
 from ketamine_kg.graph_build.projection import to_network
 from ketamine_kg.visualize import write_html
 
@@ -104,7 +104,9 @@ def test_search_finds_and_focuses_a_node(browser: Any, sample_page: Path, sample
     page.context.close()
 
 
-def test_legend_click_hides_and_shows_a_category(browser: Any, sample_page: Path, sample: nx.MultiDiGraph) -> None:
+def test_legend_click_hides_and_shows_a_category(
+    browser: Any, sample_page: Path, sample: nx.MultiDiGraph
+) -> None:
     page, _ = open_offline(browser, sample_page)
     wait_drawn(page)
     page.wait_for_timeout(300)
@@ -153,16 +155,34 @@ def test_node_click_shows_details_sources_and_highlight(
         "PMID:20724638",
         "non competitive antagonism",
         "fda approved for condition",
-        "inhibition constant (Ki): 0.30 uM" if False else "ki: 0.30 uM",
+        "inhibition constant (Ki): 0.30 uM (rat brain membranes)",
         "refuted",
     ):
         assert expected in text, expected
-    dimmed = page.evaluate("window.kkg.state.nodeDim")
+    dimmed = page.evaluate("window.kkg.data.nodes.map(n => window.kkg.isDimmed(n.id))")
     assert dimmed[vis_id(sample, KG + "cyp2b6")] is True
     assert dimmed[vis_id(sample, KG + "nmda_receptor")] is False and dimmed[target] is False
+    # the overlay really paints: the isolated enzyme's pixel turns pale while esketamine's stays red
+    enzyme, drug = (
+        page.evaluate(
+            "(id) => { const n = window.kkg.network; const p = n.canvasToDOM(n.getPositions([id])[id]);"
+            " const c = document.querySelector('#kkg-network canvas'); const r = window.devicePixelRatio;"
+            " return Array.from(c.getContext('2d').getImageData(p.x * r, p.y * r, 1, 1).data); }",
+            vis_id(sample, KG + key),
+        )
+        for key in ("cyp2b6", "esketamine")
+    )
+    assert min(enzyme[:3]) > 200, enzyme
+    assert drug[0] > 150 and drug[1] < 120, drug
     # an edge's panel shows its evidence and sources
     edge = sorted(sample.edges(keys=True)).index((KG + "esketamine", KG + "mdd", "R0007"))
-    page.evaluate("(id) => window.kkg.selectEdge(id)", edge)
+    point = page.evaluate(
+        "(id) => { const n = window.kkg.network; return n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5)); }",
+        edge,
+    )
+    box = page.locator("#kkg-network canvas").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    assert page.evaluate("window.kkg.network.getSelectedEdges()") == [edge]
     edge_text = page.locator("#kkg-details").text_content() or ""
     assert "esketamine treats major depressive disorder" in edge_text
     assert "clinical" in edge_text and "Spravato prescribing information" in edge_text
@@ -175,7 +195,9 @@ def test_hostile_labels_never_execute(browser: Any, tmp_path: Path) -> None:
     path = tmp_path / "hostile.html"
     write_html(network, path, title=HOSTILE_TITLE)
     page, traffic = open_offline(browser, path)
-    page.add_init_script("window.alert = window.confirm = window.prompt = () => { window.__pwned = 'dialog'; };")
+    page.add_init_script(
+        "window.alert = window.confirm = window.prompt = () => { window.__pwned = 'dialog'; };"
+    )
     page.reload()
     wait_drawn(page)
     page.wait_for_timeout(1200)
@@ -196,15 +218,38 @@ def test_hostile_labels_never_execute(browser: Any, tmp_path: Path) -> None:
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert traffic.dialogs == [] and traffic.requests == [] and traffic.failed == []
     assert traffic.errors == []
-    assert page.evaluate("document.querySelectorAll('img, iframe, script:not([type]), object, embed').length") == 2
+    assert (
+        page.evaluate("document.querySelectorAll('img, iframe, script:not([type]), object, embed').length")
+        == 2
+    )
     with_handlers = page.evaluate(
         "[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length"
     )
     assert with_handlers == 0
     assert page.title() == HOSTILE_TITLE
     # hostile text is shown literally, as text
+    page.evaluate("(id) => window.kkg.focusNode(id)", sorted(network.nodes).index(KG + "evil_drug"))
     details = page.locator("#kkg-details").text_content() or ""
-    assert "</script><script>window.__pwned='synonym'</script>" in details or "<img" in details
+    assert "</script><script>window.__pwned='synonym'</script>" in details
+    assert (
+        page.locator("#kkg-details h2").text_content()
+        == "<img src=x onerror=\"window.__pwned='label'\"> href"
+    )
+    assert '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">' in details  # the source label
     links = page.evaluate("[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")
     assert all(href.startswith(("http://", "https://")) for href in links)
+    page.context.close()
+
+
+def test_offline_harness_sees_requests_and_script(browser: Any, tmp_path: Path) -> None:
+    """Control: the harness does catch a page that fetches something or runs injected script."""
+    path = tmp_path / "leaky.html"
+    path.write_text(
+        '<!DOCTYPE html><html><head><link rel="stylesheet" href="https://cdn.jsdelivr.net/x.css"></head>'
+        '<body><img src="https://example.org/x.png" onerror="window.__pwned=1"></body></html>',
+        encoding="utf-8",
+    )
+    page, traffic = open_offline(browser, path)
+    page.wait_for_function("() => window.__pwned === 1")
+    assert len(traffic.requests) == 2 and len(traffic.failed) == 2
     page.context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -25,7 +26,7 @@ def sample(sample_graph: Graph) -> nx.MultiDiGraph:
     return to_network(sample_graph)
 
 
-def _edge(network: nx.MultiDiGraph, key: str) -> tuple[str, str, dict[str, object]]:
+def _edge(network: nx.MultiDiGraph, key: str) -> tuple[str, str, dict[str, Any]]:
     found = [(u, v, d) for u, v, k, d in network.edges(keys=True, data=True) if k == key]
     assert len(found) == 1, key
     return found[0]
@@ -80,13 +81,13 @@ def test_relation_edges_carry_provenance(sample: nx.MultiDiGraph) -> None:
     assert (u, v) == (KG + "esketamine", KG + "nmda_receptor")
     assert r1["predicate"] == KKG + "isAntagonistOf" and r1["predicate_label"] == "is antagonist of"
     assert r1["evidence"] == "clinical" and r1["inferred"] is False and r1["assertion_id"] == "R0001"
-    assert [(s["id"], s["label"]) for s in r1["sources"]] == [  # type: ignore[union-attr]
+    assert [(s["id"], s["label"]) for s in r1["sources"]] == [
         ("kg:src_li2010", "Li 2010"),
         ("kg:src_spravato_label", "Spravato prescribing information"),
     ]
-    assert r1["sources"][0]["identifiers"] == ["PMID:20724638"]  # type: ignore[index]
+    assert r1["sources"][0]["identifiers"] == ["PMID:20724638"]
     assert r1["qualifiers"] == {"mechanism": "non_competitive_antagonism"}
-    assert [(q["kind"], q["value"], q["unit"]) for q in r1["quantities"]] == [("ki", "0.30", "uM")]  # type: ignore[union-attr]
+    assert [(q["kind"], q["value"], q["unit"]) for q in r1["quantities"]] == [("ki", "0.30", "uM")]
     _, _, r7 = _edge(sample, "R0007")
     assert r7["approval_status"] == "fda_approved_for_condition" and r7["date"] == "2019-03-05"
     assert r7["qualifiers"] == {"regimen": "adjunct_to_oral_antidepressant", "route": "intranasal"}

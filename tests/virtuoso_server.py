@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["VIRTUOSO_BIN", "ISQL_BIN", "VirtuosoServer", "free_port", "virtuoso_available", "virtuoso_server"]
+__all__ = ["ISQL_BIN", "VIRTUOSO_BIN", "VirtuosoServer", "free_port", "virtuoso_available", "virtuoso_server"]
 
 VIRTUOSO_BIN = "/usr/bin/virtuoso-t"
 ISQL_BIN = "/usr/bin/isql-vt"

@@ -134,10 +134,14 @@ def add_inferred(graph: Graph, report: ReasoningReport) -> None:
 def render_outputs(result: BuildResult, progress: Progress | None = None) -> dict[str, bytes]:
     """File name -> bytes for every output of the main job (rendered fully before anything is written)."""
     say = progress or (lambda _msg: None)
+    from ketamine_kg.queries import render_query_answers
+
     say("serialising Turtle and OWL")
     turtle = to_turtle(result.graph)
     owl = to_rdfxml(build_ontology(result.graph.serialize(format="nt", encoding="utf-8")))
-    return {OWL_NAME: owl, TTL_NAME: turtle}
+    say("answering the named queries")
+    answers = render_query_answers(result.graph)
+    return {OWL_NAME: owl, TTL_NAME: turtle, **answers}
 
 
 def write_outputs(files: dict[str, bytes], out_dir: Path) -> list[Path]:

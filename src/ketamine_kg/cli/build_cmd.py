@@ -52,5 +52,9 @@ def build(
     if result.merged_files:
         typer.echo("  merged: " + ", ".join(str(p) for p in result.merged_files))
     for path in written:
-        typer.echo(f"  wrote {path}")
+        if path.parent == out:
+            typer.echo(f"  wrote {path}")
+    answers = [p for p in written if p.parent == out / "queries"]
+    if answers:
+        typer.echo(f"  wrote {len(answers)} query answers to {out / 'queries'}/ (one CSV per named query)")
     typer.echo(f"  time: {time.perf_counter() - start:.2f} s")

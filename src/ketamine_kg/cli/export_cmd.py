@@ -45,13 +45,16 @@ def export(
     ] = True,
     from_rdf: Annotated[
         list[Path] | None,
-        typer.Option(help="Export these RDF files (e.g. out/ketamine-kg.ttl) instead of building (repeatable)."),
+        typer.Option(
+            help="Export these RDF files (e.g. out/ketamine-kg.ttl) instead of building (repeatable)."
+        ),
     ] = None,
 ) -> None:
     """Export the knowledge graph as RDF (Turtle, N-Triples, OWL RDF/XML, JSON-LD, TriG, N-Quads),
     GraphML, GEXF, Cytoscape.js JSON or KGX TSV."""
     from ketamine_kg.errors import ExportError
-    from ketamine_kg.graph_build.export import FORMATS, export as run_export, format_from_path
+    from ketamine_kg.graph_build.export import FORMATS, format_from_path
+    from ketamine_kg.graph_build.export import export as run_export
 
     chosen = fmt.lower() if fmt else format_from_path(out)
     if chosen not in FORMATS:

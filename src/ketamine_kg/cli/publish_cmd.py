@@ -36,7 +36,9 @@ def publish(
     ] = None,
     from_rdf: Annotated[
         list[Path] | None,
-        typer.Option(help="Publish these RDF files (e.g. out/ketamine-kg.ttl) instead of building (repeatable)."),
+        typer.Option(
+            help="Publish these RDF files (e.g. out/ketamine-kg.ttl) instead of building (repeatable)."
+        ),
     ] = None,
     inferred: Annotated[
         bool, typer.Option("--inferred/--no-inferred", help="Include the reasoner's inferred statements.")

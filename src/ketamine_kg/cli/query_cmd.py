@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -50,7 +50,9 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def _open_target(data: list[Path], source: Path | None, engine: str, endpoint: str | None, timeout: float) -> object:
+def _open_target(
+    data: list[Path], source: Path | None, engine: str, endpoint: str | None, timeout: float
+) -> object:
     """The engine to run on: the endpoint, the --data files, or the graph built from the tables."""
     from ketamine_kg.queries import open_endpoint, open_engine
 
@@ -82,8 +84,12 @@ def query(
         list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE for a named query (repeatable).")
     ] = None,
     sparql: Annotated[str | None, typer.Option("--sparql", help="Run this SPARQL text instead.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="Run the SPARQL in this .rq file instead.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, csv, tsv, json (SPARQL JSON) or ttl.")] = "table",
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Run the SPARQL in this .rq file instead.")
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="table, csv, tsv, json (SPARQL JSON) or ttl.")
+    ] = "table",
     data: Annotated[
         list[Path] | None,
         typer.Option("--data", help="Query these RDF files instead of the built graph (repeatable)."),
@@ -92,7 +98,9 @@ def query(
         Path | None, typer.Option(help="Build the graph from this table directory (default: packaged data).")
     ] = None,
     engine: Annotated[str, typer.Option(help="oxigraph (default, fast) or rdflib.")] = "oxigraph",
-    endpoint: Annotated[str | None, typer.Option(help="Send the query to this SPARQL 1.1 endpoint URL.")] = None,
+    endpoint: Annotated[
+        str | None, typer.Option(help="Send the query to this SPARQL 1.1 endpoint URL.")
+    ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped.")] = 30.0,
     allow_network: Annotated[
         bool, typer.Option("--allow-network", help="Allow SERVICE and remote FROM (refused by default).")
@@ -112,7 +120,7 @@ def query(
         raise UserError("--timeout must be a positive number of seconds")
     if param and name is None:
         raise UserError("--param only applies to a named query")
-    params = _parse_params(param or [])
+    params: dict[str, Any] = _parse_params(param or [])
     if name is not None:
         named = get_query(name)  # fail fast on a bad name, before building the graph
         prepare_query(named.text, allow_network=allow_network)

@@ -17,13 +17,16 @@ def render(
     out: Annotated[Path, typer.Option("--out", help="HTML file to write (self-contained, works offline).")],
     data: Annotated[
         list[Path] | None,
-        typer.Option("--data", help="RDF file to draw instead of building (repeatable; any RDF, our schema or not)."),
+        typer.Option(
+            "--data", help="RDF file to draw instead of building (repeatable; any RDF, our schema or not)."
+        ),
     ] = None,
     source: Annotated[
         Path | None, typer.Option(help="Directory with the six source tables (default: the packaged data).")
     ] = None,
     focus: Annotated[
-        str | None, typer.Option(help="Centre the view on ENTITY (label, synonym or CURIE such as CHEBI:60799).")
+        str | None,
+        typer.Option(help="Centre the view on ENTITY (label, synonym or CURIE such as CHEBI:60799)."),
     ] = None,
     depth: Annotated[int, typer.Option(help="Relation steps around --focus.", min=0)] = 1,
     category: Annotated[
@@ -31,7 +34,9 @@ def render(
     ] = None,
     path: Annotated[
         tuple[str, str] | None,
-        typer.Option("--path", help="Show the mechanism paths from one entity to another.", metavar="FROM TO"),
+        typer.Option(
+            "--path", help="Show the mechanism paths from one entity to another.", metavar="FROM TO"
+        ),
     ] = None,
     max_path_length: Annotated[int, typer.Option(help="Longest path (relations) for --path.", min=1)] = 4,
     inferred: Annotated[

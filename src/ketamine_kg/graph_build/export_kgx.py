@@ -94,7 +94,9 @@ def _mappings(graph: Graph) -> _Mappings:
         for key in (prop.id, prop.label, iri):
             predicates[key] = biolink
             predicate_iris[key] = iri
-    for predicate in set(graph.objects(None, OWL.annotatedProperty)) - {URIRef(i) for i in predicate_iris.values()}:
+    for predicate in set(graph.objects(None, OWL.annotatedProperty)) - {
+        URIRef(i) for i in predicate_iris.values()
+    }:
         biolink_match = _biolink_in_graph(graph, str(predicate))
         if biolink_match:
             predicates[str(predicate)] = biolink_match

@@ -265,8 +265,8 @@ def to_cytoscape(network: nx.MultiDiGraph) -> bytes:
     """Cytoscape.js JSON (``elements.nodes`` / ``elements.edges`` of ``data``), readable by Cytoscape desktop."""
     nodes = []
     for node, attrs in sorted_nodes(network):
-        data = {k: v for k, v in attrs.items() if k not in {"id", "name"}}
-        data["id"] = node
+        data = {k: v for k, v in attrs.items() if k not in {"id", "name", "value"}}
+        data["id"] = data["value"] = node  # "value": what networkx.cytoscape_graph reads back
         data["name"] = str(attrs.get("label", node))
         nodes.append({"data": data})
     edges = []

@@ -128,9 +128,12 @@ def _pname(iri: str, prefixes: Mapping[str, str]) -> str | None:
     """``prefix:local`` when the local part is plainly safe in Turtle, else None."""
     best: tuple[int, str] | None = None
     for prefix, base in prefixes.items():
-        if iri.startswith(base) and _PNAME_LOCAL.match(iri[len(base) :]):
-            if best is None or len(base) > best[0]:
-                best = (len(base), f"{prefix}:{iri[len(base) :]}")
+        if (
+            iri.startswith(base)
+            and _PNAME_LOCAL.match(iri[len(base) :])
+            and (best is None or len(base) > best[0])
+        ):
+            best = (len(base), f"{prefix}:{iri[len(base) :]}")
     return best[1] if best else None
 
 
@@ -228,11 +231,10 @@ def to_rdfxml(graph: Graph) -> bytes:
         if s != current:
             if current is not None:
                 out.append("  </rdf:Description>")
-            about = (
-                f'rdf:about="{_xml_attr(str(s))}"'
-                if isinstance(s, URIRef)
-                else f'rdf:nodeID="{_bnode_label(s)}"'
-            )
+            if isinstance(s, BNode):
+                about = f'rdf:nodeID="{_bnode_label(s)}"'
+            else:
+                about = f'rdf:about="{_xml_attr(str(s))}"'
             out.append(f"  <rdf:Description {about}>")
             current = s
         base, local = _split_predicate(str(p))
@@ -264,9 +266,13 @@ def compact_iri(iri: str) -> str:
     best: tuple[int, str] | None = None
     for prefix, base in PREFIXES.items():
         local = iri[len(base) :]
-        if iri.startswith(base) and local and not local.startswith("//"):
-            if best is None or len(base) > best[0]:
-                best = (len(base), f"{prefix}:{local}")
+        if (
+            iri.startswith(base)
+            and local
+            and not local.startswith("//")
+            and (best is None or len(base) > best[0])
+        ):
+            best = (len(base), f"{prefix}:{local}")
     return best[1] if best else iri
 
 

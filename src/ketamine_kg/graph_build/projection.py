@@ -20,12 +20,24 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import networkx as nx
-from rdflib import Graph, Literal as RDFLiteral, URIRef
+from rdflib import Graph, URIRef
+from rdflib import Literal as RDFLiteral
 from rdflib.term import Node
 
 from ketamine_kg.ontology.schema import Schema, load_schema
-from ketamine_kg.vocab import DCTERMS, KKG, OBOINOWL, OWL, PROV, RDF, RDFS, SCHEMA_NS, SKOS
-from ketamine_kg.vocab import IAO_DEFINITION, PREFIXES
+from ketamine_kg.vocab import (
+    DCTERMS,
+    IAO_DEFINITION,
+    KKG,
+    OBOINOWL,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA_NS,
+    SKOS,
+)
 
 __all__ = ["InferredMode", "to_network"]
 
@@ -197,7 +209,9 @@ def _schema_network(
             or (ctx.text(iri, DCTERMS.bibliographicCitation) if is_trial else ""),
             synonyms=ctx.texts(iri, OBOINOWL.hasExactSynonym),
             identifiers=_identifiers(ctx, iri),
-            definition_sources=[sources.get(s) for s in sorted(graph.objects(iri, _k(KKG.definitionSource)), key=str)],
+            definition_sources=[
+                sources.get(s) for s in sorted(graph.objects(iri, _k(KKG.definitionSource)), key=str)
+            ],
             quantities=node_quantities.get(str(iri), []),
             claims=claims.get(str(iri), []),
         )
@@ -244,8 +258,16 @@ class _SourceIndex:
         if source not in self._cache:
             ctx = self._ctx
             ids = ctx.texts(source, DCTERMS.identifier)
-            for prop, prefix in ((KKG.pmid, "PMID"), (KKG.doi, "doi"), (KKG.pmcid, "PMCID"), (KKG.nct, "NCT")):
-                ids.extend(v if v.lower().startswith(prefix.lower()) else f"{prefix}:{v}" for v in ctx.texts(source, _k(prop)))
+            for prop, prefix in (
+                (KKG.pmid, "PMID"),
+                (KKG.doi, "doi"),
+                (KKG.pmcid, "PMCID"),
+                (KKG.nct, "NCT"),
+            ):
+                ids.extend(
+                    v if v.lower().startswith(prefix.lower()) else f"{prefix}:{v}"
+                    for v in ctx.texts(source, _k(prop))
+                )
             urls = sorted(str(u) for u in ctx.graph.objects(source, RDFS.seeAlso) if isinstance(u, URIRef))
             self._cache[source] = {
                 "id": ctx.curie(str(source)),
@@ -307,7 +329,7 @@ def _relation_edges(
         return [(s, o, f"triple:{p}", base)]
     if not asserted:
         return [(s, o, f"inferred:{p}", {**base, "inferred": True, "evidence": "inferred"})]
-    edges = []
+    edges: list[tuple[str, str, str, dict[str, Any]]] = []
     for axiom in asserted:
         aid = ctx.text(axiom, _k(KKG.assertionId))
         qualifiers = {k: v for k in _QUALIFIER_KEYS if (v := ctx.text(axiom, URIRef(SCHEMA_NS + k)))}
@@ -394,7 +416,11 @@ def _generic_network(ctx: _Ctx) -> nx.MultiDiGraph:
     network.graph["schema"] = "generic"
     for iri in sorted(nodes, key=str):
         types = sorted(
-            (t for t in graph.objects(iri, RDF.type) if isinstance(t, URIRef) and t not in _UNINFORMATIVE_TYPES),
+            (
+                t
+                for t in graph.objects(iri, RDF.type)
+                if isinstance(t, URIRef) and t not in _UNINFORMATIVE_TYPES
+            ),
             key=str,
         )
         category = str(types[0]) if types else "untyped"
@@ -405,7 +431,9 @@ def _generic_network(ctx: _Ctx) -> nx.MultiDiGraph:
             category_label=ctx.label(types[0]) if types else "untyped",
             iri=str(iri),
             curie=ctx.curie(str(iri)),
-            definition=ctx.text(iri, IAO_DEFINITION) or ctx.text(iri, RDFS.comment) or ctx.text(iri, SKOS.definition),
+            definition=ctx.text(iri, IAO_DEFINITION)
+            or ctx.text(iri, RDFS.comment)
+            or ctx.text(iri, SKOS.definition),
             synonyms=sorted(set(ctx.texts(iri, SKOS.altLabel) + ctx.texts(iri, OBOINOWL.hasExactSynonym))),
             identifiers=[],
             definition_sources=[],
@@ -430,4 +458,3 @@ def _generic_network(ctx: _Ctx) -> nx.MultiDiGraph:
             note="",
         )
     return network
-

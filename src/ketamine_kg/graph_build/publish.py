@@ -11,7 +11,6 @@ import html
 import json
 import logging
 import re
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -63,9 +62,7 @@ def default_query_endpoint(store_url: str) -> str:
     elif last == "statements" and "/repositories/" in path:  # GraphDB / RDF4J
         new = head
     else:
-        raise PublishError(
-            f"cannot derive the SPARQL query endpoint from {store_url}; pass --query-endpoint"
-        )
+        raise PublishError(f"cannot derive the SPARQL query endpoint from {store_url}; pass --query-endpoint")
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, new, "", ""))
 
 
@@ -80,8 +77,11 @@ def _opener(url: str, user: str | None, password: str | None) -> urllib.request.
     handlers: list[urllib.request.BaseHandler] = []
     if user is not None:
         manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        manager.add_password(None, url, user, password or "")  # type: ignore[arg-type]
-        handlers += [urllib.request.HTTPDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
+        manager.add_password(None, url, user, password or "")
+        handlers += [
+            urllib.request.HTTPDigestAuthHandler(manager),
+            urllib.request.HTTPBasicAuthHandler(manager),
+        ]
     return urllib.request.build_opener(*handlers)
 
 
@@ -107,10 +107,12 @@ def _request(
                 f"{what}: {url} refused the credentials (HTTP {exc.code}); check --user and --password-env"
                 + (f": {body}" if body else "")
             ) from None
-        raise PublishError(f"{what}: {url} answered HTTP {exc.code} {exc.reason}: {body or 'no details'}") from None
+        raise PublishError(
+            f"{what}: {url} answered HTTP {exc.code} {exc.reason}: {body or 'no details'}"
+        ) from None
     except urllib.error.URLError as exc:
         raise PublishError(f"{what}: cannot reach {url}: {exc.reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise PublishError(f"{what}: {url} did not answer within {timeout:g} s") from None
     except (ValueError, OSError) as exc:
         raise PublishError(f"{what}: cannot use {url}: {exc}") from None
@@ -131,7 +133,9 @@ def select_remote(
     try:
         bindings: list[dict[str, dict[str, str]]] = json.loads(body)["results"]["bindings"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise PublishError(f"query: {query_endpoint} did not return SPARQL JSON results: {_short(body)}") from exc
+        raise PublishError(
+            f"query: {query_endpoint} did not return SPARQL JSON results: {_short(body)}"
+        ) from exc
     return bindings
 
 
@@ -161,7 +165,9 @@ def count_remote_triples(
 def _check_graph_iri(graph_iri: str) -> None:
     parts = urllib.parse.urlsplit(graph_iri)
     if not parts.scheme or any(c in graph_iri for c in ' <>"{}|^`\\'):
-        raise PublishError(f"--graph {graph_iri!r} is not an absolute IRI (for example https://example.org/kg)")
+        raise PublishError(
+            f"--graph {graph_iri!r} is not an absolute IRI (for example https://example.org/kg)"
+        )
 
 
 def publish_graph(

@@ -12,7 +12,16 @@ from rdflib.term import Node
 from ketamine_kg.graph_build.atomic import write_bytes_atomic
 from ketamine_kg.vocab import PREFIXES
 
-__all__ = ["sorted_triples", "to_ntriples", "to_oxigraph_term", "to_turtle", "write_turtle"]
+__all__ = [
+    "fix_prefix_order",
+    "sorted_ntriples_lines",
+    "sorted_triples",
+    "to_ntriples",
+    "to_oxigraph_term",
+    "to_turtle",
+    "to_turtle_store",
+    "write_turtle",
+]
 
 
 def to_oxigraph_term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -44,10 +53,10 @@ def to_turtle(graph: Graph) -> bytes:
     """Turtle with the curated prefixes, byte-identical for the same graph."""
     data = ox.serialize(sorted_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert data is not None  # serialize returns bytes when no output is given
-    return _fixed_prefix_order(data)
+    return fix_prefix_order(data)
 
 
-def _fixed_prefix_order(turtle: bytes) -> bytes:
+def fix_prefix_order(turtle: bytes) -> bytes:
     """pyoxigraph writes @prefix lines in hash-map order; put them in the curated order instead."""
     lines = turtle.split(b"\n")
     count = 0
@@ -56,6 +65,36 @@ def _fixed_prefix_order(turtle: bytes) -> bytes:
     rank = {name.encode(): i for i, name in enumerate(PREFIXES)}
     header = sorted(lines[:count], key=lambda line: rank.get(line[8:].split(b":", 1)[0], len(rank)))
     return b"\n".join(header + lines[count:])
+
+
+def sorted_ntriples_lines(store: ox.Store, graph_name: ox.NamedNode | ox.DefaultGraph | None = None) -> list[bytes]:
+    """The N-Triples lines of one graph of ``store`` (default graph), sorted as bytes, without newlines.
+
+    Byte order of the lines equals the (subject, predicate, object) order of ``sorted_triples``: terms
+    never contain a raw space and a space sorts before every character that can end a term.
+    """
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph_name or ox.DefaultGraph())
+    assert data is not None
+    lines = data.split(b"\n")
+    lines.pop()  # the text ends with a newline
+    lines.sort()
+    return lines
+
+
+def to_turtle_store(store: ox.Store, graph_name: ox.NamedNode | ox.DefaultGraph | None = None) -> bytes:
+    """``to_turtle`` for a pyoxigraph store: the same bytes for the same triples, at store speed.
+
+    The store is dumped as N-Triples in Rust, the lines are sorted as bytes (blank-node labels are kept
+    as they are in the store), then streamed through pyoxigraph's Turtle writer. The store's own
+    iteration order cannot be used: it changes from one load of the same file to the next.
+    """
+    lines = sorted_ntriples_lines(store, graph_name)
+    if not lines:
+        return to_turtle(Graph())
+    triples = ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES, lenient=True)  # canonical already
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    assert data is not None
+    return fix_prefix_order(data)
 
 
 def to_ntriples(graph: Graph) -> bytes:

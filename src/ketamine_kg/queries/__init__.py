@@ -12,7 +12,6 @@ from ketamine_kg.queries.api import (
     resolve_entity,
     run_query,
     run_sparql,
-    write_query_answers,
 )
 from ketamine_kg.queries.catalogue import NamedQuery, Parameter, get_query, load_catalogue
 from ketamine_kg.queries.engines import DEFAULT_TIMEOUT, ENGINES, QueryTimeoutError
@@ -39,5 +38,4 @@ __all__ = [
     "resolve_entity",
     "run_query",
     "run_sparql",
-    "write_query_answers",
 ]

@@ -12,7 +12,6 @@ import difflib
 import logging
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
@@ -47,7 +46,6 @@ __all__ = [
     "resolve_entity",
     "run_query",
     "run_sparql",
-    "write_query_answers",
 ]
 
 log = logging.getLogger(__name__)
@@ -135,12 +133,22 @@ def open_engine(graph: object, engine: str = "oxigraph") -> Engine:
         return OxigraphEngine(inner) if engine == "oxigraph" else RdflibEngine(_graph_from_store(inner))
     if isinstance(inner, rdflib.Graph):
         return RdflibEngine(inner) if engine == "rdflib" else OxigraphEngine(_store_from_graph(inner))
-    raise QueryError(f"cannot query a {type(graph).__name__}: pass an rdflib.Graph, a pyoxigraph.Store or a BuildResult")
+    raise QueryError(
+        f"cannot query a {type(graph).__name__}: pass an rdflib.Graph, a pyoxigraph.Store or a BuildResult"
+    )
 
 
 def open_endpoint(url: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> EndpointEngine:
     """An engine that sends queries to a SPARQL 1.1 endpoint."""
     return EndpointEngine(url, timeout=timeout)
+
+
+def _prepare(engine: Engine, text: str, allow_network: bool = False) -> PreparedQuery:
+    """Parse and check ``text`` once per engine (rdflib's parser costs tens of milliseconds)."""
+    key = (text, allow_network)
+    if key not in engine.prepared:
+        engine.prepared[key] = prepare_query(text, allow_network=allow_network)
+    return engine.prepared[key]
 
 
 def _execute(
@@ -157,7 +165,9 @@ def _with_labels(engine: Engine, raw: RawResult) -> QueryResult:
     iris = {str(t) for row in raw.rows for t in row if isinstance(t, URIRef)}
     labels = engine.labels(iris) if iris else {}
     rows = tuple(
-        tuple(None if t is None else Cell(t, labels.get(str(t)) if isinstance(t, URIRef) else None) for t in row)
+        tuple(
+            None if t is None else Cell(t, labels.get(str(t)) if isinstance(t, URIRef) else None) for t in row
+        )
         for row in raw.rows
     )
     return QueryResult(raw.form, raw.columns, rows, raw.boolean, raw.triples, engine.name)
@@ -187,10 +197,10 @@ def resolve_entity(engine: Engine, text: str, *, timeout: float | None = DEFAULT
         raise QueryError("an entity parameter is empty")
     iri = _expand_curie(text)
     if iri is not None:
-        found = _execute(engine, prepare_query(_EXISTS), {"entity": URIRef(iri)}, timeout, 1)
+        found = _execute(engine, _prepare(engine, _EXISTS), {"entity": URIRef(iri)}, timeout, 1)
         if found.rows:
             return URIRef(iri)
-        mapped = _execute(engine, prepare_query(_MAPPED), {"iri": URIRef(iri)}, timeout, DEFAULT_MAX_ROWS)
+        mapped = _execute(engine, _prepare(engine, _MAPPED), {"iri": URIRef(iri)}, timeout, DEFAULT_MAX_ROWS)
         entities = sorted({str(row[0]) for row in mapped.rows})
         if len(entities) == 1:
             return URIRef(entities[0])
@@ -199,10 +209,10 @@ def resolve_entity(engine: Engine, text: str, *, timeout: float | None = DEFAULT
             raise QueryError(f"{text!r} is mapped to {len(entities)} entities ({shown}); use a kg: CURIE")
         raise QueryError(f"{text!r} (<{iri}>) is not in the graph")
     matches: list[tuple[int, str]] = []
-    exact = _execute(engine, prepare_query(_LOOKUP), {"text": Literal(text)}, timeout, DEFAULT_MAX_ROWS)
-    matches = [(_HOW_RANK[str(row[1])], str(row[0])) for row in exact.rows]  # type: ignore[misc]
+    exact = _execute(engine, _prepare(engine, _LOOKUP), {"text": Literal(text)}, timeout, DEFAULT_MAX_ROWS)
+    matches = [(_HOW_RANK[str(row[1])], str(row[0])) for row in exact.rows]
     if not matches:
-        everything = _execute(engine, prepare_query(_ALL_NAMES), {}, timeout, DEFAULT_MAX_ROWS)
+        everything = _execute(engine, _prepare(engine, _ALL_NAMES), {}, timeout, DEFAULT_MAX_ROWS)
         folded = text.casefold()
         names: set[str] = set()
         for entity, name, how in everything.rows:
@@ -226,11 +236,11 @@ def _resolve_category(engine: Engine, text: str, timeout: float | None) -> URIRe
     if iri is not None:
         return URIRef(iri)
     key = text.strip().casefold().replace("_", " ")
-    rows = _execute(engine, prepare_query(_CLASSES), {}, timeout, DEFAULT_MAX_ROWS).rows
-    found = sorted({str(cls) for cls, label in rows if str(label).casefold() == key})  # type: ignore[misc]
+    rows = _execute(engine, _prepare(engine, _CLASSES), {}, timeout, DEFAULT_MAX_ROWS).rows
+    found = sorted({str(cls) for cls, label in rows if str(label).casefold() == key})
     if len(found) == 1:
         return URIRef(found[0])
-    labels = sorted({str(label).replace(" ", "_") for _, label in rows})  # type: ignore[misc]
+    labels = sorted({str(label).replace(" ", "_") for _, label in rows})
     close = difflib.get_close_matches(text, labels, n=4)
     hint = f"; close matches: {', '.join(close)}" if close else ""
     raise QueryError(f"no category {text!r}{hint}")
@@ -261,14 +271,20 @@ def _convert(engine: Engine, param: Parameter, value: object, timeout: float | N
 
 
 def bind_parameters(
-    engine: Engine, query: NamedQuery, params: Mapping[str, object], *, timeout: float | None = DEFAULT_TIMEOUT
+    engine: Engine,
+    query: NamedQuery,
+    params: Mapping[str, object],
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> dict[str, Node]:
     """Check ``params`` against the query's header and turn each into an RDF term (entities resolved)."""
     known = {p.name: p for p in query.parameters}
     unknown = sorted(set(params) - set(known))
     if unknown:
         expected = ", ".join(known) or "none"
-        raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)} (parameters: {expected})")
+        raise QueryError(
+            f"query {query.name!r} has no parameter {', '.join(unknown)} (parameters: {expected})"
+        )
     bindings: dict[str, Node] = {}
     for param in query.parameters:
         value = params.get(param.name, param.default)
@@ -291,8 +307,8 @@ def run_sparql(
     max_rows: int = DEFAULT_MAX_ROWS,
 ) -> QueryResult:
     """Run SPARQL text (checked for safety first) and return the rows with labels."""
-    prepared = prepare_query(text, allow_network=allow_network)
     runner = open_engine(graph, engine)
+    prepared = _prepare(runner, text, allow_network)
     return _with_labels(runner, _execute(runner, prepared, dict(bindings or {}), timeout, max_rows))
 
 
@@ -312,8 +328,8 @@ def run_query(
     ``open_endpoint``.
     """
     query = get_query(name)
-    prepared = prepare_query(query.text, allow_network=allow_network)
     runner = open_engine(graph, engine)
+    prepared = _prepare(runner, query.text, allow_network)
     bindings = bind_parameters(runner, query, params, timeout=timeout)
     return _with_labels(runner, _execute(runner, prepared, bindings, timeout, max_rows))
 
@@ -330,19 +346,3 @@ def render_query_answers(graph: object, *, engine: str = "oxigraph") -> dict[str
             continue
         files[f"queries/{name}.csv"] = format_result(result, "csv").encode("utf-8")
     return files
-
-
-def write_query_answers(graph: object, out_dir: Path, *, engine: str = "oxigraph") -> list[Path]:
-    """Run every named query that needs no input and write ``out_dir/queries/NAME.csv`` atomically.
-
-    Everything is computed before the first file is written, so a failing query leaves no partial set.
-    """
-    from ketamine_kg.graph_build.atomic import write_bytes_atomic  # a leaf module: no heavy imports
-
-    files = render_query_answers(graph, engine=engine)
-    written = []
-    for name, data in files.items():
-        path = out_dir / name
-        write_bytes_atomic(path, data)
-        written.append(path)
-    return written

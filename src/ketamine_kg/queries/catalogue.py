@@ -82,7 +82,9 @@ class NamedQuery:
 def _parse_parameter(origin: str, value: str) -> Parameter:
     fields = [f.strip() for f in value.split("|")]
     if len(fields) != 4:
-        raise QueryError(f"{origin}: a param line needs 4 fields 'name | type | required|optional|default=V | text'")
+        raise QueryError(
+            f"{origin}: a param line needs 4 fields 'name | type | required|optional|default=V | text'"
+        )
     name, kind, presence, description = fields
     if not name.isidentifier():
         raise QueryError(f"{origin}: invalid parameter name {name!r}")

@@ -39,8 +39,8 @@ __all__ = [
     "QueryTimeoutError",
     "RawResult",
     "RdflibEngine",
-    "run_with_deadline",
     "inject_values",
+    "run_with_deadline",
     "values_clause",
 ]
 
@@ -80,6 +80,7 @@ class Engine(Protocol):
     """What every engine offers: execute a prepared query, and look up labels for IRIs."""
 
     name: str
+    prepared: dict[tuple[str, bool], PreparedQuery]
 
     def execute(
         self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
@@ -122,6 +123,7 @@ class OxigraphEngine:
 
     def __init__(self, store: pyoxigraph.Store) -> None:
         self.store = store
+        self.prepared: dict[tuple[str, bool], PreparedQuery] = {}  # parse cache for this engine only
 
     def execute(
         self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
@@ -129,7 +131,9 @@ class OxigraphEngine:
         """Run the query with ``substitutions`` for the bound variables."""
         import pyoxigraph as ox
 
-        substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()
+        }
         try:
             answer = self.store.query(query.text, prefixes=dict(PREFIXES), substitutions=substitutions)
             if isinstance(answer, ox.QueryBoolean):
@@ -139,13 +143,21 @@ class OxigraphEngine:
                 rows: list[Row] = []
                 for solution in answer:
                     _check_row(len(rows), stop, max_rows)
-                    rows.append(tuple(None if (t := solution[n]) is None else from_oxigraph(t) for n in names))
-                return RawResult(form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows))
+                    rows.append(
+                        tuple(None if (t := solution[n]) is None else from_oxigraph(t) for n in names)
+                    )
+                return RawResult(
+                    form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows)
+                )
             triples: list[Triple] = []
             for triple in answer:
                 _check_row(len(triples), stop, max_rows)
                 triples.append(
-                    (from_oxigraph(triple.subject), from_oxigraph(triple.predicate), from_oxigraph(triple.object))
+                    (
+                        from_oxigraph(triple.subject),
+                        from_oxigraph(triple.predicate),
+                        from_oxigraph(triple.object),
+                    )
                 )
             return RawResult(form=query.form, triples=tuple(triples))
         except SyntaxError as exc:
@@ -175,6 +187,7 @@ class RdflibEngine:
 
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
+        self.prepared: dict[tuple[str, bool], PreparedQuery] = {}  # parse cache for this engine only
 
     def execute(
         self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
@@ -183,7 +196,10 @@ class RdflibEngine:
         from rdflib.term import Variable
 
         try:
-            result = self.graph.query(query.algebra, initBindings={Variable(k): v for k, v in bindings.items()})
+            result = self.graph.query(
+                query.algebra,
+                initBindings={Variable(k): v for k, v in bindings.items()},  # type: ignore[misc]
+            )
             if result.type == "ASK":
                 return RawResult(form="ASK", boolean=bool(result.askAnswer))
             if result.type == "SELECT":
@@ -193,16 +209,20 @@ class RdflibEngine:
                     _check_row(len(rows), stop, max_rows)
                     values = tuple(row)  # type: ignore[arg-type]
                     rows.append(tuple(None if v is None else normalise(v) for v in values))
-                return RawResult(form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows))
+                return RawResult(
+                    form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows)
+                )
             triples: list[Triple] = []
-            for s, p, o in result.graph or []:  # type: ignore[union-attr]
+            for s, p, o in result.graph or []:
                 _check_row(len(triples), stop, max_rows)
                 triples.append((s, p, normalise(o)))
             return RawResult(form=query.form, triples=tuple(triples))
         except (QueryError, _Cancelled):
             raise
         except RecursionError:
-            raise QueryError("rdflib ran out of recursion depth on this query; try --engine oxigraph") from None
+            raise QueryError(
+                "rdflib ran out of recursion depth on this query; try --engine oxigraph"
+            ) from None
         except Exception as exc:
             raise QueryError(f"rdflib failed to evaluate the query: {exc}") from None
 
@@ -288,6 +308,7 @@ class EndpointEngine:
             raise EndpointError(f"the endpoint must be an http(s) URL, got {url!r}")
         self.url = url
         self.timeout = timeout
+        self.prepared: dict[tuple[str, bool], PreparedQuery] = {}  # parse cache for this engine only
 
     def request_text(self, query: PreparedQuery, bindings: Mapping[str, Node]) -> str:
         """The text sent: missing project PREFIX lines, then the query with a VALUES block for the bindings.
@@ -320,7 +341,7 @@ class EndpointEngine:
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (http(s) only)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body: bytes = response.read()
                 return body
         except urllib.error.HTTPError as exc:
@@ -352,7 +373,9 @@ class EndpointEngine:
             rows.append(tuple(from_sparql_json(binding[n]) if n in binding else None for n in names))
         return RawResult(form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows))
 
-    def _graph_result(self, query: PreparedQuery, body: bytes, stop: threading.Event, max_rows: int) -> RawResult:
+    def _graph_result(
+        self, query: PreparedQuery, body: bytes, stop: threading.Event, max_rows: int
+    ) -> RawResult:
         import rdflib
 
         graph = rdflib.Graph()

@@ -134,7 +134,7 @@ def _refuse_update(text: str) -> UnsafeQueryError | None:
         update = parseUpdate(text)
     except Exception:
         return None
-    operations = sorted({str(getattr(op, "name", "update")) for op in update.get("request", [])})
+    operations = sorted({str(getattr(op, "name", "update")) for op in dict.get(update, "request", [])})
     names = ", ".join(re.sub(r"(Data|Where)$", r" \1", op).upper() for op in operations) or "update"
     return UnsafeQueryError(
         f"this is a SPARQL update ({names}); `query` only runs read-only queries "

@@ -19,7 +19,6 @@ from ketamine_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph
-
     from rdflib.term import Node
 
 __all__ = [

@@ -13,19 +13,26 @@ import hashlib
 import html
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 import networkx as nx
+from markupsafe import Markup
 from pyvis.network import Network
 
 from ketamine_kg.graph_build.atomic import write_text_atomic
 from ketamine_kg.visualize.layout import sector_layout
-from ketamine_kg.visualize.style import EVIDENCE_STYLES, category_order, category_styles, edge_style
+from ketamine_kg.visualize.style import (
+    EVIDENCE_STYLES,
+    CategoryStyle,
+    category_order,
+    category_styles,
+    edge_style,
+)
 
 __all__ = ["PHYSICS_NODE_LIMIT", "NetworkView", "render_html", "view", "write_html"]
 
@@ -55,7 +62,13 @@ def _script_safe(code: str) -> str:
 def json_for_script(data: Any) -> str:
     """JSON safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&``, U+2028/9."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(raw, escaped)
     return text
 
@@ -74,29 +87,91 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
     index = {key: i for i, key in enumerate(keys)}
     codes = {str(network.nodes[k].get("category", "")) for k in keys}
     styles = category_styles(codes)
-    cat_labels: dict[str, str] = {}
     groups: dict[str, list[str]] = {code: [] for code in category_order(codes)}
+    cat_labels: dict[str, str] = {}
     for key in keys:
         data = network.nodes[key]
         code = str(data.get("category", ""))
         cat_labels.setdefault(code, str(data.get("category_label") or code.replace("_", " ")))
         groups[code].append(key)
-    degree = {k: int(d) for k, d in network.degree()}
-    positions = sector_layout(list(groups.values()), degree)
     paths = [[index[n] for n in path] for path in network.graph.get("paths", [])]
+    large = len(keys) > PHYSICS_NODE_LIMIT
+    net = Network(directed=True, height="100%", width="100%")
+    _fill_nodes(
+        net, network, keys, styles, sector_layout(list(groups.values()), dict(network.degree())), paths
+    )
+    edge_info = _fill_edges(net, network, index, paths)
+    vis_nodes, vis_edges, *_ = net.get_network_data()
+    evidence_counts = Counter(str(e["ev"]) for e in vis_edges)
+    rel_counts = Counter(str(e["rel"]) for e in vis_edges)
+    relations = {
+        str(d.get("predicate", "")): str(d.get("predicate_label") or d.get("predicate", ""))
+        for d in edge_info
+    }
+    vocabulary = network.graph.get("vocabulary", {})
+    evidence_labels = vocabulary.get("evidence_level", {})
+    focus_node = network.graph.get("focus", {}).get("node")
+    return {
+        "title": title,
+        "nodes": vis_nodes,
+        "edges": vis_edges,
+        "info": {
+            "nodes": [
+                {k: network.nodes[key].get(k) for k in _NODE_KEYS if k in network.nodes[key]} for key in keys
+            ],
+            "edges": edge_info,
+        },
+        "categories": [
+            {
+                "key": c,
+                "label": cat_labels[c],
+                "color": styles[c].color,
+                "shape": styles[c].shape,
+                "count": len(g),
+            }
+            for c, g in groups.items()
+        ],
+        "evidence": [
+            {
+                "key": k,
+                "label": evidence_labels.get(k, s.label),
+                "color": s.color,
+                "width": s.width,
+                "dashes": s.dashes,
+                "count": evidence_counts[k],
+            }
+            for k, s in EVIDENCE_STYLES.items()
+            if k in evidence_counts
+        ],
+        "relations": [
+            {"key": k, "label": relations[k], "count": rel_counts[k]}
+            for k in sorted(relations, key=lambda r: (relations[r].casefold(), r))
+        ],
+        "vocabulary": vocabulary,
+        "paths": paths,
+        "focus": index.get(focus_node) if focus_node is not None else None,
+        "options": _vis_options(large, (not large) if physics is None else physics),
+        "large": large,
+    }
+
+
+def _fill_nodes(
+    net: Network,
+    network: nx.MultiDiGraph,
+    keys: list[str],
+    styles: dict[str, CategoryStyle],
+    positions: dict[str, tuple[float, float]],
+    paths: list[list[int]],
+) -> None:
+    """Append vis nodes to pyvis's list directly (its add_node is O(n) per call)."""
     on_path = {n for p in paths for n in p}
     ends = {p[0] for p in paths} | {p[-1] for p in paths}
     focus_node = network.graph.get("focus", {}).get("node")
-
-    net = Network(directed=True, height="100%", width="100%")
-    large = len(keys) > PHYSICS_NODE_LIMIT
-    use_physics = (not large) if physics is None else physics
-    for key in keys:
+    for i, key in enumerate(keys):
         data = network.nodes[key]
-        i = index[key]
         style = styles[str(data.get("category", ""))]
         x, y = positions[key]
-        size = 10.0 + min(14.0, 2.0 * math.sqrt(degree.get(key, 0)))
+        size = 10.0 + min(14.0, 2.0 * math.sqrt(network.degree(key)))
         node: dict[str, Any] = {
             "id": i, "label": _short(str(data.get("label", key))), "x": x, "y": y,
             "shape": style.shape, "color": style.color, "size": round(size, 1), "cat": str(data.get("category", "")),
@@ -109,62 +184,36 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
         net.nodes.append(node)
         net.node_ids.append(i)
         net.node_map[i] = node
-    relations: dict[str, str] = {}
-    evidence_counts: dict[str, int] = {}
+
+
+def _fill_edges(
+    net: Network, network: nx.MultiDiGraph, index: dict[str, int], paths: list[list[int]]
+) -> list[dict[str, Any]]:
+    """Append vis edges to pyvis's list directly; return each edge's details for the panel."""
     path_steps = {(p[j], p[j + 1]) for p in paths for j in range(len(p) - 1)}
     edge_info: list[dict[str, Any]] = []
-    for j, (u, v, _key, data) in enumerate(sorted(network.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))):
+    ordered = sorted(network.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+    for j, (u, v, _key, data) in enumerate(ordered):
         ev_key, ev_style = edge_style(str(data.get("evidence", "")), bool(data.get("inferred", False)))
-        evidence_counts[ev_key] = evidence_counts.get(ev_key, 0) + 1
-        predicate = str(data.get("predicate", ""))
-        relations.setdefault(predicate, str(data.get("predicate_label") or predicate))
-        width = ev_style.width + (2.0 if (index[u], index[v]) in path_steps else 0.0)
         net.edges.append(
             {
-                "id": j, "from": index[u], "to": index[v], "color": ev_style.color, "width": width,
-                "dashes": [8, 6] if ev_style.dashes else False, "ev": ev_key, "rel": predicate,
-            }  # fmt: skip
+                "id": j,
+                "from": index[u],
+                "to": index[v],
+                "color": ev_style.color,
+                "width": ev_style.width + (2.0 if (index[u], index[v]) in path_steps else 0.0),
+                "dashes": [8, 6] if ev_style.dashes else False,
+                "ev": ev_key,
+                "rel": str(data.get("predicate", "")),
+            }
         )
         edge_info.append({k: data.get(k) for k in _EDGE_KEYS if k in data})
-    vis_nodes, vis_edges, *_ = net.get_network_data()
-    rel_counts: dict[str, int] = {}
-    for edge in vis_edges:
-        rel_counts[edge["rel"]] = rel_counts.get(edge["rel"], 0) + 1
-    vocabulary = network.graph.get("vocabulary", {})
-    evidence_labels = vocabulary.get("evidence_level", {})
-    return {
-        "title": title,
-        "nodes": vis_nodes,
-        "edges": vis_edges,
-        "info": {
-            "nodes": [{k: network.nodes[key].get(k) for k in _NODE_KEYS if k in network.nodes[key]} for key in keys],
-            "edges": edge_info,
-        },
-        "categories": [
-            {"key": c, "label": cat_labels[c], "color": styles[c].color, "shape": styles[c].shape, "count": len(groups[c])}
-            for c in groups
-        ],
-        "evidence": [
-            {
-                "key": k, "label": evidence_labels.get(k, s.label) if k not in ("inferred", "") else s.label,
-                "color": s.color, "width": s.width, "dashes": s.dashes, "count": evidence_counts[k],
-            }  # fmt: skip
-            for k, s in EVIDENCE_STYLES.items()
-            if k in evidence_counts
-        ],
-        "relations": [
-            {"key": k, "label": relations[k], "count": rel_counts[k]}
-            for k in sorted(relations, key=lambda r: (relations[r].casefold(), r))
-        ],
-        "vocabulary": vocabulary,
-        "paths": paths,
-        "focus": index.get(focus_node) if focus_node is not None else None,
-        "options": _vis_options(large, use_physics),
-    }
+    return edge_info
 
 
 def _vis_options(large: bool, physics: bool) -> dict[str, Any]:
-    """vis-network options: bounded physics for small views, none (straight edges) for large ones."""
+    """vis-network options: bounded physics for small views; none for large ones, whose straight edges
+    get arrow heads only when zoomed in (arrows are over half of a 5,000-node frame)."""
     return {
         "autoResize": True,
         "layout": {"improvedLayout": False, "randomSeed": 7},
@@ -183,9 +232,12 @@ def _vis_options(large: bool, physics: bool) -> dict[str, Any]:
             "keyboard": False,
             "multiselect": False,
         },
-        "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "nodes": {
+            "borderWidth": 1,
+            "font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        },
         "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "arrows": {"to": {"enabled": not large, "scaleFactor": 0.5}},
             "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3},
             "selectionWidth": 2,
             "hoverWidth": 1,
@@ -206,7 +258,10 @@ def _view_line(network: nx.MultiDiGraph) -> str:
     graph = network.graph
     if graph.get("paths"):
         first = graph["paths"][0]
-        start, end = (network.nodes[first[0]].get("label", first[0]), network.nodes[first[-1]].get("label", first[-1]))
+        start, end = (
+            network.nodes[first[0]].get("label", first[0]),
+            network.nodes[first[-1]].get("label", first[-1]),
+        )
         return f"{len(graph['paths'])} path(s) from {start} to {end}"
     if graph.get("focus"):
         node = graph["focus"]["node"]
@@ -216,7 +271,9 @@ def _view_line(network: nx.MultiDiGraph) -> str:
     return ""
 
 
-def render_html(network: nx.MultiDiGraph, *, title: str = "ketamine-kg explorer", physics: bool | None = None) -> str:
+def render_html(
+    network: nx.MultiDiGraph, *, title: str = "ketamine-kg explorer", physics: bool | None = None
+) -> str:
     """The explorer page for ``network`` as one HTML string (deterministic: same input, same bytes).
 
     ``physics``: None chooses bounded physics for small views and a fixed layout for large ones.

@@ -74,7 +74,9 @@ def category_styles(codes: set[str]) -> dict[str, CategoryStyle]:
         if code in _KNOWN:
             styles[code] = _KNOWN[code]
         else:
-            styles[code] = CategoryStyle(_PALETTE[extra % len(_PALETTE)], _SHAPES[(extra // len(_PALETTE)) % len(_SHAPES)])
+            styles[code] = CategoryStyle(
+                _PALETTE[extra % len(_PALETTE)], _SHAPES[(extra // len(_PALETTE)) % len(_SHAPES)]
+            )
             extra += 1
     return styles
 

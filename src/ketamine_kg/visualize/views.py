@@ -127,9 +127,7 @@ def select_paths(
     return view
 
 
-def _subnetwork(
-    network: nx.MultiDiGraph, nodes: Sequence[str], keep_edge: Any = None
-) -> nx.MultiDiGraph:
+def _subnetwork(network: nx.MultiDiGraph, nodes: Sequence[str], keep_edge: Any = None) -> nx.MultiDiGraph:
     """A deep copy of the induced subgraph on ``nodes``, keeping graph attributes and sorted order."""
     chosen = set(nodes)
     view = nx.MultiDiGraph()

@@ -19,8 +19,7 @@
     hiddenCats: new Set(), hiddenEv: new Set(), hiddenRel: new Set(),
     nodeHidden: data.nodes.map(function () { return false; }),
     edgeHidden: data.edges.map(function () { return false; }),
-    nodeDim: data.nodes.map(function () { return false; }),
-    edgeDim: data.edges.map(function () { return false; }),
+    keepNodes: null, keepEdges: null,
     selected: null, firstDraw: null
   };
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
@@ -32,6 +31,18 @@
   if (data.options.physics.enabled) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
+    });
+  }
+
+  if (data.large) {
+    // Arrow heads cost most of a large frame and are invisible when zoomed out: draw them only close up.
+    state.arrows = false;
+    network.on("zoom", function () {
+      var want = network.getScale() > 0.6;
+      if (want !== state.arrows) {
+        state.arrows = want;
+        network.setOptions({ edges: { arrows: { to: { enabled: want, scaleFactor: 0.5 } } } });
+      }
     });
   }
 
@@ -174,27 +185,39 @@
   });
 
   // ------------------------------------------------------------------ neighbourhood highlight
-  var DIM_NODE = { background: "#e6e6e6", border: "#d0d0d0" };
-  var DIM_EDGE = "rgba(190,190,190,0.25)";
+  // Dimming is an overlay painted after each frame, then the kept nodes and edges are drawn again on
+  // top: O(neighbourhood) per selection instead of restyling every node and edge (seconds at 5,000).
+  network.on("afterDrawing", function (ctx) {
+    if (!state.keepNodes) { return; }
+    var body = network.body;
+    var topLeft = network.DOMtoCanvas({ x: 0, y: 0 });
+    var bottomRight = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
+    ctx.save();
+    ctx.fillStyle = "rgba(255,255,255,0.8)";
+    ctx.fillRect(topLeft.x, topLeft.y, bottomRight.x - topLeft.x, bottomRight.y - topLeft.y);
+    ctx.restore();
+    var edgesShown = [];
+    state.keepEdges.forEach(function (id) {
+      var edge = body.edges[id];
+      if (edge && edge.connected && !state.edgeHidden[id]) { edge.draw(ctx); edgesShown.push(edge); }
+    });
+    edgesShown.forEach(function (edge) { edge.drawArrows(ctx); });
+    var labels = [];
+    state.keepNodes.forEach(function (id) {
+      var node = body.nodes[id];
+      if (node && !state.nodeHidden[id]) {
+        var drawn = node.draw(ctx);
+        if (drawn && drawn.drawExternalLabel) { labels.push(drawn.drawExternalLabel); }
+      }
+    });
+    labels.forEach(function (draw) { draw(); });
+  });
   function highlight(keepNodes, keepEdges) {
-    var nodeUpdates = [], edgeUpdates = [];
-    data.nodes.forEach(function (n) {
-      var dim = keepNodes !== null && !keepNodes.has(n.id);
-      if (dim !== state.nodeDim[n.id]) {
-        state.nodeDim[n.id] = dim;
-        nodeUpdates.push({ id: n.id, color: dim ? DIM_NODE : n.color, font: { color: dim ? "#c0c0c0" : "#343434" } });
-      }
-    });
-    data.edges.forEach(function (e) {
-      var dim = keepEdges !== null && !keepEdges.has(e.id);
-      if (dim !== state.edgeDim[e.id]) {
-        state.edgeDim[e.id] = dim;
-        edgeUpdates.push({ id: e.id, color: dim ? DIM_EDGE : e.color });
-      }
-    });
-    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
-    if (edgeUpdates.length) { edges.update(edgeUpdates); }
+    state.keepNodes = keepNodes;
+    state.keepEdges = keepEdges;
+    network.redraw();
   }
+  function isDimmed(id) { return state.keepNodes !== null && !state.keepNodes.has(id); }
   function highlightNode(id) {
     var keep = new Set([id]);
     network.getConnectedNodes(id).forEach(function (n) { keep.add(n); });
@@ -493,7 +516,7 @@
 
   window.kkg = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,
-    search: search, focusNode: focusNode, selectNode: selectNode, selectEdge: selectEdge,
+    search: search, focusNode: focusNode, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
     visibleCounts: function () {
       return {
         nodes: state.nodeHidden.filter(function (h) { return !h; }).length,

@@ -1,0 +1,206 @@
+"""Benchmark the explorer page: HTML generation time and time to first draw in headless Chromium.
+
+Compares, in the same run and on the same synthetic networks (1,000 and 5,000 entities), against a
+plain pyvis page (``cdn_resources="in_line"``, add_node/add_edge, default physics). Prints medians
+and ratios. Run: ``python benchmarks/bench_html.py [--runs N] [--baseline-timeout S]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from browser import launch_chromium, open_offline, wait_drawn
+from ketamine_kg.visualize import render_html
+
+CATEGORIES = (
+    ("drug", "drug"), ("metabolite", "metabolite"), ("receptor", "receptor"), ("protein", "protein"),
+    ("enzyme", "enzyme"), ("pathway", "pathway"), ("cell_type", "cell type"), ("condition", "condition"),
+    ("adverse_effect", "adverse effect"), ("therapy", "therapy"),
+)  # fmt: skip
+EVIDENCE = ("clinical", "preclinical", "in_vitro", "hypothesis", "article_claim", "reference")
+PREDICATES = (
+    "is antagonist of",
+    "has metabolite",
+    "causally upstream of",
+    "treats",
+    "has adverse event",
+    "regulates",
+)
+
+
+def synthetic_network(n_nodes: int, *, edges_per_node: float = 2.0, seed: int = 42) -> nx.MultiDiGraph:
+    """A deterministic network shaped like the projection: categories, hubs, evidence, sources."""
+    rng = random.Random(seed)
+    network = nx.MultiDiGraph()
+    network.graph["schema"] = "ketamine-kg"
+    keys = [f"https://w3id.org/ketamine-kg/id/e{i:06d}" for i in range(n_nodes)]
+    for i, key in enumerate(keys):
+        code, label = CATEGORIES[
+            min(int(rng.paretovariate(1.2)) - 1, len(CATEGORIES) - 1) if i % 3 else i % 10
+        ]
+        network.add_node(
+            key,
+            label=f"{label} {i}",
+            category=code,
+            category_label=label,
+            iri=key,
+            curie=f"kg:e{i:06d}",
+            definition=f"Synthetic {label} number {i} for the benchmark.",
+            synonyms=[f"syn-{i}", f"alt {i}"],
+            identifiers=[{"curie": f"CHEBI:{100000 + i}", "iri": "", "match": "xref"}],
+            definition_sources=[],
+            quantities=[],
+            claims=[],
+        )
+    for j in range(int(n_nodes * edges_per_node)):
+        # preferential attachment: low indices are hubs
+        u = keys[int(rng.random() ** 2 * n_nodes)]
+        v = keys[rng.randrange(n_nodes)]
+        if u == v:
+            continue
+        inferred = rng.random() < 0.1
+        evidence = "inferred" if inferred else EVIDENCE[j % len(EVIDENCE)]
+        network.add_edge(
+            u,
+            v,
+            key=f"R{j:06d}",
+            predicate=f"https://w3id.org/ketamine-kg/schema#p{j % len(PREDICATES)}",
+            predicate_label=PREDICATES[j % len(PREDICATES)],
+            evidence=evidence,
+            inferred=inferred,
+            assertion_id="" if inferred else f"R{j:06d}",
+            sources=[]
+            if inferred
+            else [{"id": "kg:src_x", "label": "Source X", "identifiers": ["PMID:1"], "url": ""}],
+            quantities=[],
+            approval_status="",
+            date="",
+            qualifiers={},
+            note="",
+        )
+    return network
+
+
+def baseline_html(network: nx.MultiDiGraph) -> str:
+    """A plain pyvis page of the same network, the way the pyvis docs build one."""
+    from pyvis.network import Network
+
+    net = Network(directed=True, cdn_resources="in_line")
+    ids = {key: i for i, key in enumerate(sorted(network.nodes))}
+    for key, data in network.nodes(data=True):
+        net.add_node(ids[key], label=data["label"], title=data["label"], group=data["category"])
+    for u, v, data in network.edges(data=True):
+        net.add_edge(ids[u], ids[v], title=data["predicate_label"])
+    return str(net.generate_html())
+
+
+def median_time(func: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# The plain pyvis page declares a global ``network``; catch its assignment to time the first drawing.
+BASELINE_HOOK = """
+Object.defineProperty(window, 'network', { configurable: true,
+  get() { return window.__net; },
+  set(v) { window.__net = v; if (v && v.once) { v.once('afterDrawing', () => { window.__kkgFirstDraw = performance.now(); }); } } });
+"""
+
+
+def first_draw_ms(browser: Any, path: Path, *, hook: bool = False, timeout_s: float = 60.0) -> float | None:
+    """Milliseconds from navigation start to the first drawing (None on timeout)."""
+    page = _open_hooked(browser, path) if hook else open_offline(browser, path)[0]
+    try:
+        return wait_drawn(page, timeout_ms=timeout_s * 1000)
+    except Exception:
+        return None
+    finally:
+        page.context.close()
+
+
+def _open_hooked(browser: Any, path: Path) -> Any:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, offline=True)
+    context.add_init_script(BASELINE_HOOK)
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url == path.resolve().as_uri() else r.abort())
+    page.goto(path.resolve().as_uri(), wait_until="commit")  # its physics blocks the load event
+    return page
+
+
+def interaction_ms(browser: Any, path: Path) -> tuple[float, float, float]:
+    """Milliseconds for one redraw, one node selection (panel + highlight) and one legend toggle."""
+    page, _ = open_offline(browser, path)
+    try:
+        wait_drawn(page)
+        figures = page.evaluate(
+            """() => { const k = window.kkg, time = (f) => { const t = performance.now(); f(); return performance.now() - t; };
+                 return [time(() => k.network.redraw()),
+                         time(() => { k.selectNode(0); k.network.redraw(); }),
+                         time(() => { document.querySelector('#kkg-legend li').click(); k.network.redraw(); })]; }"""
+        )
+        return float(figures[0]), float(figures[1]), float(figures[2])
+    finally:
+        page.context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="runs per median (default 5)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument(
+        "--baseline-timeout", type=float, default=120.0, help="seconds before a baseline draw is cut off"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, launch_chromium() as browser:
+        out = Path(tmp)
+        print(f"{'nodes':>6} {'edges':>6} | {'gen ours':>9} {'gen pyvis':>10} {'ratio':>6} | "
+              f"{'draw ours':>10} {'draw pyvis':>11} {'ratio':>7} | {'redraw':>7} {'select':>7} {'legend':>7} | bytes")  # fmt: skip
+        for size in args.sizes:
+            network = synthetic_network(size)
+            ours = render_html(network, title=f"synthetic {size}")
+            assert ours == render_html(network, title=f"synthetic {size}"), "not deterministic"
+            title = f"synthetic {size}"
+            gen_ours = median_time(functools.partial(render_html, network, title=title), args.runs)
+            base_runs = max(1, min(args.runs, 3))
+            gen_base = median_time(functools.partial(baseline_html, network), base_runs)
+            ours_path, base_path = out / f"ours-{size}.html", out / f"pyvis-{size}.html"
+            ours_path.write_text(ours, encoding="utf-8")
+            base_path.write_text(baseline_html(network), encoding="utf-8")
+            draws = [first_draw_ms(browser, ours_path) for _ in range(args.runs)]
+            draw_ours = statistics.median(d for d in draws if d is not None)
+            base_draw = first_draw_ms(browser, base_path, hook=True, timeout_s=args.baseline_timeout)
+            base_text = f"{base_draw / 1000:10.2f}s" if base_draw else f">{args.baseline_timeout:9.0f}s"
+            ratio = (base_draw or args.baseline_timeout * 1000) / draw_ours
+            redraw, select, legend = interaction_ms(browser, ours_path)
+            print(
+                f"{size:>6} {network.number_of_edges():>6} | {gen_ours:8.3f}s {gen_base:9.3f}s {gen_base / gen_ours:5.1f}x | "
+                f"{draw_ours / 1000:9.2f}s {base_text} {'>' if not base_draw else ' '}{ratio:5.1f}x | "
+                f"{redraw:5.0f}ms {select:5.0f}ms {legend:5.0f}ms | {len(ours.encode()):,}",
+                flush=True,
+            )
+    print(
+        f"medians of {args.runs} runs (pyvis generation: {max(1, min(args.runs, 3))} runs, pyvis draw: 1 run with "
+        "default physics); draw = ms from navigation start to the first afterDrawing, in headless Chromium, "
+        "every network request blocked"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,732 @@
+"""Benchmark suite: the toolkit against bare pyoxigraph and rdflib at 10k, 100k and 1M triples.
+
+Every figure is the median of several runs and every ratio is taken against a reference measured in
+the same run (and, for in-process steps, in the same worker process with the runs interleaved by
+step). Each engine runs in its own worker subprocess; the peak resident memory of each step is read
+from ``VmHWM`` after resetting it (``/proc/self/clear_refs``), so Rust-side memory is counted too.
+Whole-process steps (CLI) report ``ru_maxrss`` of the child.
+
+    python benchmarks/run.py --quick                  # 10k only, 3 runs: a smoke run
+    python benchmarks/run.py --write-results          # 10k, 100k, 1M; writes benchmarks/RESULTS.md
+
+This is a script, not a test: nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import functools
+import gc
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "RESULTS.md"
+DRUG = "https://w3id.org/ketamine-kg/id/drug_000007"
+CONDITION_ROOT = "https://w3id.org/ketamine-kg/id/condition_000000"
+
+_PROLOGUE = """PREFIX kkg: <https://w3id.org/ketamine-kg/schema#>
+PREFIX kg: <https://w3id.org/ketamine-kg/id/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+#: One query per shape of the named-query library; the same text goes to every engine.
+QUERIES: dict[str, str] = {
+    "lookup_by_label": _PROLOGUE
+    + """SELECT ?entity ?type WHERE { ?entity rdfs:label "drug 000007" ; a ?type } ORDER BY ?type""",
+    "mechanism_2hop": _PROLOGUE
+    + """SELECT ?target ?targetLabel ?effect ?pathway ?pathwayLabel ?evidence WHERE {
+  VALUES ?p1 { kkg:isAntagonistOf kkg:isInhibitorOf kkg:molecularlyInteractsWith }
+  VALUES ?effect { kkg:causallyUpstreamOfPositiveEffect kkg:causallyUpstreamOfNegativeEffect kkg:positivelyRegulates }
+  kg:drug_000007 ?p1 ?target . ?target ?effect ?pathway .
+  ?ax owl:annotatedSource kg:drug_000007 ; owl:annotatedProperty ?p1 ; owl:annotatedTarget ?target ; kkg:evidenceLevel ?evidence .
+  ?target rdfs:label ?targetLabel . ?pathway rdfs:label ?pathwayLabel .
+} ORDER BY ?targetLabel ?pathwayLabel ?effect""",
+    "aggregation": _PROLOGUE
+    + """SELECT ?property ?evidence (COUNT(?ax) AS ?n) WHERE {
+  ?ax owl:annotatedProperty ?property ; kkg:evidenceLevel ?evidence .
+} GROUP BY ?property ?evidence ORDER BY ?property ?evidence""",
+    "optional_filter": _PROLOGUE
+    + """SELECT ?drug ?condition ?status ?date WHERE {
+  ?ax owl:annotatedProperty kkg:treats ; owl:annotatedSource ?drug ; owl:annotatedTarget ?condition ;
+      kkg:approvalStatus ?status .
+  OPTIONAL { ?ax dcterms:date ?date }
+  FILTER NOT EXISTS { ?ax kkg:inferred true }
+  FILTER(?status IN ("fda_approved_for_condition", "approved_for_condition") && (!BOUND(?date) || ?date >= "2012-01-01"^^xsd:date))
+} ORDER BY ?drug ?condition""",
+    "property_path": _PROLOGUE
+    + """SELECT ?descendant ?label WHERE {
+  ?descendant kkg:isSubtypeOf* kg:condition_000000 ; rdfs:label ?label .
+} ORDER BY ?label""",
+}
+CLI_QUERY = "lookup_by_label"
+
+HERMIT_FLOOR = """
+import os, tempfile
+import rdflib, pyoxigraph, owlready2
+owlready2.JAVA_EXE = os.environ.get("KETAMINE_KG_JAVA", "java")
+world = owlready2.World()
+onto = world.get_ontology("http://example.org/floor.owl")
+with onto:
+    class A(owlready2.Thing): pass
+    class B(A): pass
+    B("b")
+owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+"""
+BARE_QUERY = """
+import sys
+import pyoxigraph as ox
+store = ox.Store()
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.TURTLE)
+sys.stdout.buffer.write(store.query(sys.argv[2]).serialize(format=ox.QueryResultsFormat.CSV))
+"""
+
+# --------------------------------------------------------------------------- measurement helpers
+
+
+def _hwm_kb() -> int:
+    """Peak resident set size of this process since the last reset (kB)."""
+    match = re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text())
+    return int(match.group(1)) if match else 0
+
+
+def _reset_hwm() -> None:
+    """Reset VmHWM to the current RSS so the next reading is the peak of one step."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def measure(fn: Callable[[], Any], reps: int) -> tuple[dict[str, Any], Any]:
+    """Run ``fn`` ``reps`` times; times, peak RSS of the step, and the last result."""
+    times: list[float] = []
+    result: Any = None
+    _reset_hwm()
+    for _ in range(reps):
+        result = None  # drop the previous store/graph before building the next one
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return {"times": times, "peak_kb": _hwm_kb()}, result
+
+
+# --------------------------------------------------------------------------- worker (subprocess) side
+
+
+def _bare_rows(store: Any, text: str) -> list[tuple[Any, ...]]:
+    return [tuple(solution) for solution in store.query(text)]
+
+
+def _cached_prepare() -> None:
+    """The proposed fix: memoise prepare_query (the rdflib parse) in the query API."""
+    import ketamine_kg.queries.api as api
+    from ketamine_kg.queries import prepare_query
+
+    setattr(api, "prepare_query", functools.lru_cache(maxsize=256)(prepare_query))  # noqa: B010
+
+
+def worker(spec: dict[str, Any]) -> dict[str, Any]:
+    """One engine on one file: load, query shapes, export (as far as ``spec['steps']`` asks)."""
+    engine, path, reps = spec["engine"], Path(spec["path"]), int(spec["reps"])
+    steps = set(spec["steps"])
+    out: dict[str, Any] = {"engine": engine}
+    gc.collect()
+    if engine == "view":
+        return _view_worker(path, reps, out)
+    import pyoxigraph as ox
+
+    from ketamine_kg.vocab import PREFIXES
+
+    data: Any
+    if engine == "oxigraph":
+
+        def load() -> Any:
+            store = ox.Store()
+            store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
+            return store
+
+        out["load"], data = measure(load, reps)
+
+        def run(text: str) -> Any:
+            return _bare_rows(data, text)
+
+        def export() -> bytes:
+            dumped = data.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+            assert isinstance(dumped, bytes)
+            return dumped
+
+    elif engine in {"project", "project_cached"}:
+        from ketamine_kg.graph_build.rdf_files import load_store
+        from ketamine_kg.graph_build.serialize import to_turtle_store
+        from ketamine_kg.queries import open_engine, run_sparql
+
+        if engine == "project_cached":
+            _cached_prepare()
+        if "load" in steps:
+            out["load"], data = measure(lambda: load_store([path]), reps)
+            data = None
+            out["load_query_path"], runner = measure(lambda: open_engine(load_store([path])), reps)
+        else:
+            runner = open_engine(load_store([path]))
+        data = runner.store
+
+        def run(text: str) -> Any:
+            return run_sparql(runner, text).rows
+
+        def export() -> bytes:
+            return to_turtle_store(data)
+
+    elif engine == "rdflib":
+        import rdflib
+
+        out["load"], data = measure(lambda: rdflib.Graph().parse(path, format="turtle"), reps)
+
+        def run(text: str) -> Any:
+            return [tuple(row) for row in data.query(text)]
+
+        def export() -> bytes:
+            return data.serialize(format="turtle").encode("utf-8")  # type: ignore[no-any-return]
+
+    else:
+        raise SystemExit(f"unknown engine {engine}")
+    out["triples"] = len(data)
+    if "queries" in steps:
+        out["queries"] = {}
+        for name, text in QUERIES.items():
+            figures, rows = measure(lambda text=text: run(text), reps)  # type: ignore[misc]
+            figures["rows"] = len(rows)
+            out["queries"][name] = figures
+    if "export" in steps:
+        digests: list[str] = []
+
+        def timed_export() -> int:
+            produced = export()
+            digests.append(hashlib.sha256(produced).hexdigest())
+            return len(produced)
+
+        out["export"], size = measure(timed_export, reps)
+        out["export"]["bytes"] = size
+        out["export"]["sha256"] = sorted(set(digests))
+    return out
+
+
+def _view_worker(path: Path, reps: int, out: dict[str, Any]) -> dict[str, Any]:
+    """The explorer path of ``render --data FILE --focus``: rdflib graph, projection, 5,000-node view, HTML."""
+    import networkx as nx
+
+    from ketamine_kg.graph_build.projection import to_network
+    from ketamine_kg.graph_build.rdf_files import load_rdf_files
+    from ketamine_kg.visualize import render_html
+
+    heavy = max(1, min(reps, int(os.environ.get("KKG_BENCH_HEAVY_REPS", reps))))
+    out["read"], graph = measure(lambda: load_rdf_files([path]), heavy)
+    out["triples"] = len(graph)
+    out["iterate_floor"], _ = measure(lambda: sum(1 for _ in graph), heavy)
+    out["projection"], network = measure(lambda: to_network(graph), heavy)
+    out["network"] = [network.number_of_nodes(), network.number_of_edges()]
+
+    def focused() -> Any:
+        centre = min(network.nodes, key=lambda n: (-network.degree(n), n))
+        order = list(nx.bfs_tree(network.to_undirected(as_view=True), centre).nodes)[:5000]
+        return network.subgraph(sorted(order)).copy()
+
+    out["focus"], view = measure(focused, reps)
+    out["view"] = [view.number_of_nodes(), view.number_of_edges()]
+    out["html"], page = measure(lambda: render_html(view, title="benchmark view"), reps)
+    out["html"]["bytes"] = len(page.encode("utf-8"))
+
+    def floor() -> str:
+        nodes = [{"id": n, **d} for n, d in view.nodes(data=True)]
+        edges = [{"from": u, "to": v, "key": k, **d} for u, v, k, d in view.edges(keys=True, data=True)]
+        return json.dumps({"nodes": nodes, "edges": edges}, sort_keys=True, default=str)
+
+    out["html_floor"], _ = measure(floor, reps)
+    return out
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+@dataclass
+class Row:
+    """One printed line: a measured step, its reference, and the verdict."""
+
+    scale: str
+    step: str
+    variant: str
+    median: float
+    runs: int
+    reference: str = ""
+    ratio: float | None = None
+    target: str = ""
+    ok: bool | None = None
+    peak_mb: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Report:
+    """Everything measured in one run, printed as it comes and written to RESULTS.md at the end."""
+
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        ratio = f"{row.ratio:8.2f}x" if row.ratio is not None else " " * 9
+        verdict = {True: "ok", False: "MISSED", None: ""}[row.ok]
+        peak = f"{row.peak_mb:8.0f} MB" if row.peak_mb is not None else " " * 11
+        print(
+            f"{row.scale:>5} {row.step:<22} {row.variant:<34} {row.median:10.4f} s x{row.runs:<2} {ratio} "
+            f"{row.target:<10} {verdict:<6} {peak} {row.note}",
+            flush=True,
+        )
+
+
+def _median(figures: dict[str, Any]) -> float:
+    return float(statistics.median(figures["times"]))
+
+
+def _mb(figures: dict[str, Any]) -> float:
+    return float(figures["peak_kb"]) / 1024
+
+
+def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
+    """Run one worker subprocess and return its JSON answer."""
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"worker {spec} failed:\n{proc.stderr[-3000:]}")
+    answer: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def run_process(cmd: Sequence[str], reps: int, env: dict[str, str] | None = None) -> tuple[list[float], int]:
+    """Wall times of ``reps`` runs of ``cmd`` and the largest ru_maxrss (kB); stdout is discarded."""
+    times: list[float] = []
+    peak = 0
+    for _ in range(reps):
+        with tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen(list(cmd), stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env=env)
+            _, status, usage = os.wait4(proc.pid, 0)
+            times.append(time.perf_counter() - start)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode != 0:
+                err.seek(0)
+                raise SystemExit(
+                    f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.read().decode()[-3000:]}"
+                )
+            peak = max(peak, usage.ru_maxrss)
+    return times, peak
+
+
+def _ratio_row(
+    report: Report,
+    scale: str,
+    step: str,
+    variant: str,
+    figures: dict[str, Any],
+    ref_name: str,
+    ref: float | None,
+    target: float | None = None,
+    note: str = "",
+    at_least: bool = False,
+) -> None:
+    """Add a row with ratio = median / reference; the target is a ceiling, or a floor when ``at_least``."""
+    med = _median(figures)
+    ratio = None if ref is None or ref == 0 else med / ref
+    ok = None
+    if target is not None and ratio is not None:
+        ok = ratio >= target if at_least else ratio <= target
+    label = "" if target is None else (f">= {target:g}x" if at_least else f"<= {target:g}x")
+    report.add(
+        Row(scale, step, variant, med, len(figures["times"]), ref_name, ratio, label, ok, _mb(figures), note)
+    )
+
+
+def bench_scale(report: Report, size: str, reps: int, heavy_reps: int, is_big: bool) -> None:
+    """All in-process steps at one scale."""
+    sys.path.insert(0, str(HERE))
+    import scale as scale_mod
+
+    start = time.perf_counter()
+    path = scale_mod.write_scale(size)
+    print(
+        f"\n== {size}: {path.name} ({path.stat().st_size / 1e6:.1f} MB, ready in {time.perf_counter() - start:.1f} s)"
+    )
+    common = {"path": str(path), "steps": ["load", "queries", "export"]}
+    bare = run_worker({**common, "engine": "oxigraph", "reps": reps})
+    project = run_worker({**common, "engine": "project", "reps": reps})
+    cached = run_worker({**common, "engine": "project_cached", "reps": reps, "steps": ["queries"]})
+    rdf = run_worker({**common, "engine": "rdflib", "reps": heavy_reps})
+    capped = f"rdflib capped at {heavy_reps} run(s)" if heavy_reps < reps else ""
+    report.notes.append(f"{size}: {bare['triples']:,} triples in the store ({path.name})")
+
+    ref = _median(bare["load"])
+    ref_name = "pyoxigraph Store.bulk_load"
+    _ratio_row(report, size, "load", ref_name, bare["load"], ref_name, ref)
+    _ratio_row(report, size, "load", "project load_store", project["load"], ref_name, ref, 1.3)
+    _ratio_row(
+        report,
+        size,
+        "load",
+        "project open_engine(load_store)",
+        project["load_query_path"],
+        ref_name,
+        ref,
+        1.3,
+    )
+    _ratio_row(report, size, "load", "rdflib Graph.parse", rdf["load"], ref_name, ref, note=capped)
+
+    for name in QUERIES:
+        qref = _median(bare["queries"][name])
+        rows = bare["queries"][name]["rows"]
+        _ratio_row(
+            report,
+            size,
+            f"query {name}",
+            "pyoxigraph Store.query",
+            bare["queries"][name],
+            "bare",
+            qref,
+            note=f"{rows} rows",
+        )
+        _ratio_row(
+            report, size, f"query {name}", "project run_sparql", project["queries"][name], "bare", qref, 1.5
+        )
+        _ratio_row(
+            report,
+            size,
+            f"query {name}",
+            "project run_sparql (+prepare cache)",
+            cached["queries"][name],
+            "bare",
+            qref,
+            1.5,
+            note="proposed fix, measured",
+        )
+        pmed = _median(project["queries"][name])
+        _ratio_row(
+            report,
+            size,
+            f"query {name}",
+            "rdflib Graph.query (ratio: rdflib/project)",
+            rdf["queries"][name],
+            "project",
+            pmed,
+            20 if is_big else None,
+            note=capped,
+            at_least=True,
+        )
+
+    eref = _median(bare["export"])
+    ename = "pyoxigraph Store.dump(turtle)"
+    _ratio_row(
+        report,
+        size,
+        "export turtle",
+        ename,
+        bare["export"],
+        ename,
+        eref,
+        note=f"{bare['export']['bytes'] / 1e6:.1f} MB, not deterministic across loads",
+    )
+    stable = "byte-identical over runs" if len(project["export"]["sha256"]) == 1 else "NOT byte-identical"
+    _ratio_row(
+        report,
+        size,
+        "export turtle",
+        "project to_turtle_store",
+        project["export"],
+        ename,
+        eref,
+        2.0,
+        note=f"{project['export']['bytes'] / 1e6:.1f} MB, sorted, {stable}",
+    )
+    _ratio_row(
+        report,
+        size,
+        "export turtle",
+        "rdflib Graph.serialize(turtle)",
+        rdf["export"],
+        ename,
+        eref,
+        note=capped,
+    )
+    report.notes.append(
+        f"{size}: deterministic export sha256 {project['export']['sha256'][0][:16]}… "
+        f"({'stable' if len(project['export']['sha256']) == 1 else 'UNSTABLE'} over {reps} runs)"
+    )
+
+    view = run_worker({"engine": "view", "path": str(path), "reps": reps, "steps": []})
+    vn, ve = view["view"]
+    nn, ne = view["network"]
+    floor = _median(view["iterate_floor"])
+    _ratio_row(report, size, "view: read rdflib", "project load_rdf_files", view["read"], "", None)
+    _ratio_row(
+        report,
+        size,
+        "view: projection",
+        "project to_network (whole graph)",
+        view["projection"],
+        "one pass over the rdflib graph",
+        floor,
+        note=f"{nn} nodes, {ne} edges",
+    )
+    _ratio_row(
+        report,
+        size,
+        "view: focus",
+        "BFS 5,000 nodes + subgraph copy",
+        view["focus"],
+        "",
+        None,
+        note=f"{vn} nodes, {ve} edges",
+    )
+    hfloor = _median(view["html_floor"])
+    _ratio_row(
+        report,
+        size,
+        "view: html",
+        "project render_html",
+        view["html"],
+        "json.dumps of the view",
+        hfloor,
+        note=f"{view['html']['bytes'] / 1e6:.1f} MB page",
+    )
+
+    kkg = _console_script()
+    text = QUERIES[CLI_QUERY]
+    ours, our_peak = run_process(
+        [kkg, "query", "--data", str(path), "--sparql", text, "--format", "csv"], reps
+    )
+    theirs, their_peak = run_process([sys.executable, "-c", BARE_QUERY, str(path), text], reps)
+    ref = float(statistics.median(theirs))
+    report.add(
+        Row(
+            size,
+            "process query --data",
+            "bare pyoxigraph script",
+            ref,
+            reps,
+            "",
+            1.0,
+            "",
+            None,
+            their_peak / 1024,
+        )
+    )
+    med = float(statistics.median(ours))
+    report.add(
+        Row(
+            size,
+            "process query --data",
+            "ketamine-kg query --data",
+            med,
+            reps,
+            "bare script",
+            med / ref,
+            "<= 1.3x",
+            med / ref <= 1.3,
+            our_peak / 1024,
+        )
+    )
+
+
+def _console_script() -> str:
+    found = Path(sys.executable).with_name("ketamine-kg")
+    return str(found) if found.exists() else shutil.which("ketamine-kg") or "ketamine-kg"
+
+
+def bench_processes(report: Report, reps: int) -> None:
+    """CLI start-up and the curated build, each against its floor."""
+    kkg = _console_script()
+    print("\n== processes")
+    floor, floor_peak = run_process([sys.executable, "-c", "import typer"], reps)
+    ours, our_peak = run_process([kkg, "--help"], reps)
+    ref = float(statistics.median(floor))
+    report.add(
+        Row(
+            "-", "process --help", "python -c 'import typer'", ref, reps, "", 1.0, "", None, floor_peak / 1024
+        )
+    )
+    med = float(statistics.median(ours))
+    report.add(
+        Row(
+            "-",
+            "process --help",
+            "ketamine-kg --help",
+            med,
+            reps,
+            "import typer",
+            med / ref,
+            "<= 1.5x",
+            med / ref <= 1.5,
+            our_peak / 1024,
+        )
+    )
+
+    packaged = ROOT / "src/ketamine_kg/ontology/data/entities.tsv"
+    source = [] if packaged.exists() else ["--source", str(ROOT / "tests/fixtures/source")]
+    what = "curated (packaged) tables" if packaged.exists() else "fixture tables (packaged tables missing)"
+    floor, floor_peak = run_process([sys.executable, "-c", HERMIT_FLOOR], reps)
+    with tempfile.TemporaryDirectory() as tmp:
+        ours, our_peak = run_process([kkg, "build", "--out", tmp, *source], reps)
+    ref = float(statistics.median(floor))
+    report.add(
+        Row(
+            "-",
+            "process build",
+            "floor: imports + trivial HermiT",
+            ref,
+            reps,
+            "",
+            1.0,
+            "",
+            None,
+            floor_peak / 1024,
+        )
+    )
+    med = float(statistics.median(ours))
+    report.add(
+        Row(
+            "-",
+            "process build",
+            f"ketamine-kg build ({what})",
+            med,
+            reps,
+            "floor",
+            med / ref,
+            "<= 3x",
+            med / ref <= 3,
+            our_peak / 1024,
+        )
+    )
+
+
+# --------------------------------------------------------------------------- RESULTS.md
+
+
+def machine() -> list[str]:
+    """Machine and library versions for the results header."""
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    versions = []
+    for name in ("pyoxigraph", "rdflib", "owlready2", "networkx", "pyvis", "typer"):
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} (missing)")
+    load = os.getloadavg()
+    return [
+        f"- date: {datetime.date.today().isoformat()}",
+        f"- machine: {os.cpu_count()} CPUs (nproc), {int(mem.group(1)) / 1024 / 1024 if mem else 0:.1f} GiB memory, {cpu}",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}",
+        f"- libraries: {', '.join(versions)}",
+        f"- load average when the run started: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}",
+    ]
+
+
+def write_results(report: Report, header: list[str], command: str, elapsed: float) -> None:
+    """benchmarks/RESULTS.md: machine, the table, and the notes."""
+    from ketamine_kg.graph_build.atomic import write_text_atomic
+
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `{command}` in {elapsed / 60:.1f} min. Medians of the runs shown; every ratio is against",
+        "a reference measured in the same run. Peak memory: VmHWM of the worker for that step (in-process steps)",
+        "or ru_maxrss of the child process (process steps).",
+        "",
+        *header,
+        "",
+        "| scale | step | variant | median s | runs | ratio | target | verdict | peak MB | note |",
+        "|---|---|---|---:|---:|---:|---|---|---:|---|",
+    ]
+    for r in report.rows:
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ""
+        verdict = {True: "ok", False: "**missed**", None: ""}[r.ok]
+        peak = f"{r.peak_mb:.0f}" if r.peak_mb is not None else ""
+        lines.append(
+            f"| {r.scale} | {r.step} | {r.variant} | {r.median:.4f} | {r.runs} | {ratio} | {r.target} | {verdict} | {peak} | {r.note} |"
+        )
+    lines += ["", "## Data", "", *[f"- {n}" for n in report.notes], "", NOTES]
+    write_text_atomic(RESULTS, "\n".join(lines) + "\n")
+    print(f"\nwrote {RESULTS}")
+
+
+NOTES_FILE = HERE / "NOTES.md"
+NOTES = NOTES_FILE.read_text(encoding="utf-8") if NOTES_FILE.exists() else ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse options, run the suite, print the table (and write RESULTS.md if asked)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k only, 3 runs (smoke run)")
+    parser.add_argument("--scale", action="append", help="10k, 100k, 1m (repeatable; default all three)")
+    parser.add_argument("--reps", type=int, default=None, help="runs per measurement (default 5, quick 3)")
+    parser.add_argument(
+        "--heavy-reps", type=int, default=1, help="runs for rdflib and whole-graph projection at 1M"
+    )
+    parser.add_argument("--write-results", action="store_true", help="write benchmarks/RESULTS.md")
+    parser.add_argument("--no-processes", action="store_true", help="skip the CLI/build process steps")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(json.loads(args.worker))))
+        return 0
+    reps = args.reps or (3 if args.quick else 5)
+    scales = ["10k"] if args.quick else (args.scale or ["10k", "100k", "1m"])
+    header = machine()
+    print("\n".join(header))
+    print(f"\n{'scale':>5} {'step':<22} {'variant':<34} {'median':>12} runs {'ratio':>8} target")
+    report = Report()
+    started = time.perf_counter()
+    for size in scales:
+        big = size.lower() == "1m"
+        heavy = min(reps, args.heavy_reps) if big else reps
+        os.environ["KKG_BENCH_HEAVY_REPS"] = str(heavy)
+        bench_scale(report, size, reps, heavy, big)
+    if not args.no_processes:
+        bench_processes(report, reps)
+    elapsed = time.perf_counter() - started
+    print(f"\ntotal {elapsed / 60:.1f} min")
+    if args.write_results:
+        command = "python benchmarks/run.py " + " ".join(
+            a for a in (argv if argv is not None else sys.argv[1:])
+        )
+        write_results(report, header, command.strip(), elapsed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

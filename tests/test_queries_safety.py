@@ -1,0 +1,186 @@
+"""Safety (canary: zero requests), parse errors with line/column, timeouts, and a real Oxigraph endpoint."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import RunCli
+from ketamine_kg.errors import QueryError, UnsafeQueryError
+from ketamine_kg.graph_build.serialize import write_turtle
+from ketamine_kg.pipeline import BuildResult
+from ketamine_kg.queries import (
+    QueryTimeoutError,
+    format_result,
+    load_catalogue,
+    open_endpoint,
+    open_engine,
+    run_query,
+    run_sparql,
+)
+from servers import OxigraphServer
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+class _Canary(http.server.BaseHTTPRequestHandler):
+    hits: list[str]
+
+    def _hit(self) -> None:
+        self.server.hits.append(self.path)  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/turtle")
+        self.end_headers()
+        self.wfile.write(b"")
+
+    do_GET = do_POST = _hit
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def canary() -> Iterator[tuple[str, list[str]]]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
+    server.hits = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", server.hits  # type: ignore[attr-defined]
+    server.shutdown()
+    server.server_close()
+
+
+def _attacks(url: str) -> list[str]:
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE SILENT <{url}/x> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ OPTIONAL {{ SERVICE <{url}/y> {{ ?s ?p ?o }} }} }} }} }}",
+        f"SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{url}/named.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "SELECT * FROM <file:///etc/hostname> WHERE { ?s ?p ?o }",
+        f"LOAD <{url}/load.ttl>",
+        f"PREFIX c: <{url}/> SELECT * WHERE {{ SERVICE c:sparql {{ ?s ?p ?o }} }}",
+    ]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_canary_gets_zero_requests(
+    engine: str, canary: tuple[str, list[str]], fixture_build: BuildResult
+) -> None:
+    url, hits = canary
+    runner = open_engine(fixture_build, engine)
+    for attack in _attacks(url):
+        with pytest.raises(UnsafeQueryError):
+            run_sparql(runner, attack)
+    assert hits == []
+
+
+def test_canary_is_live_when_network_is_allowed(
+    canary: tuple[str, list[str]], fixture_build: BuildResult
+) -> None:
+    """Positive control: rdflib really calls SERVICE when allowed, so the zero above means something."""
+    url, hits = canary
+    with pytest.raises(QueryError):  # the canary answers with an empty body, which is not SPARQL JSON
+        run_sparql(open_engine(fixture_build, "rdflib"), _attacks(url)[0], allow_network=True, timeout=10)
+    assert hits
+
+
+def test_cli_refuses_service_with_exit_2(
+    run_cli: RunCli, canary: tuple[str, list[str]], tmp_path: Path, fixture_build: BuildResult
+) -> None:
+    url, hits = canary
+    data = tmp_path / "g.ttl"
+    write_turtle(fixture_build.graph, data)
+    for engine in ("oxigraph", "rdflib"):
+        done = run_cli("query", "--data", data, "--engine", engine, "--sparql", _attacks(url)[0])
+        assert done.returncode == 2 and "SERVICE" in done.stderr and "Traceback" not in done.stderr
+        done = run_cli("query", "--data", data, "--engine", engine, "--sparql", f"LOAD <{url}/x>")
+        assert done.returncode == 2 and "update" in done.stderr
+    assert hits == []
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("SELECT ?s WHERE {\n  ?s ?p \n}", "line 2, column 3"),
+        ("SELECT ?s WHERE {\n  ?s nope:p ?o }", "line 2, column 6"),
+        ("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s", "line 1, column 30"),
+    ],
+)
+def test_syntax_errors_have_line_and_column(text: str, where: str, fixture_build: BuildResult) -> None:
+    with pytest.raises(QueryError, match=where):
+        run_sparql(fixture_build, text)
+
+
+def test_unknown_prefix_message(fixture_build: BuildResult) -> None:
+    with pytest.raises(QueryError, match="unknown prefix 'nope:'"):
+        run_sparql(fixture_build, "SELECT ?s WHERE {\n  ?s nope:p ?o }")
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_timeout_stops_a_runaway_query(engine: str, fixture_build: BuildResult) -> None:
+    runner = open_engine(fixture_build, engine)
+    with pytest.raises(QueryTimeoutError, match=r"did not finish within 0\.5 s"):
+        run_sparql(runner, RUNAWAY, timeout=0.5)
+    assert run_sparql(runner, "ASK { ?s ?p ?o }", timeout=5).boolean is True  # engine still usable
+
+
+def test_cli_timeout_exit_2(run_cli: RunCli, tmp_path: Path, fixture_build: BuildResult) -> None:
+    data = tmp_path / "g.ttl"
+    write_turtle(fixture_build.graph, data)
+    done = run_cli("query", "--data", data, "--timeout", "1", "--sparql", RUNAWAY, timeout=60)
+    assert done.returncode == 2 and "did not finish within 1 s" in done.stderr
+
+
+@pytest.mark.server
+def test_endpoint_gives_the_same_rows(real_build: BuildResult, tmp_path: Path) -> None:
+    data = tmp_path / "kg.ttl"
+    write_turtle(real_build.graph, data)
+    local = open_engine(real_build)
+    with OxigraphServer(tmp_path / "ox") as server:
+        server.put_file(data)
+        remote = open_endpoint(server.query_url)
+        for name, query in load_catalogue().items():
+            params: dict[str, Any] = {"text": "ketamine"} if name == "search" else {}
+            expected = format_result(run_query(local, name, **params), "json")
+            assert format_result(run_query(remote, name, **params), "json") == expected, name
+            if any(p.type == "entity" for p in query.parameters):
+                entity = next(p.name for p in query.parameters if p.type == "entity")
+                for value in ("CHEBI:6121", "ketamine"):
+                    given: dict[str, Any] = {entity: value}
+                    a = format_result(run_query(local, name, **given), "csv")
+                    assert format_result(run_query(remote, name, **given), "csv") == a, name
+        nasty = 'x"} DROP ALL ; SELECT * { ?s ?p "'
+        assert run_query(remote, "search", text=nasty).rows == ()
+        assert format_result(run_query(remote, "search", text="ketamine"), "csv") == format_result(
+            run_query(local, "search", text="ketamine"), "csv"
+        )
+        assert run_sparql(remote, "ASK { ?s ?p ?o }").boolean is True  # the data survived
+
+
+@pytest.mark.server
+def test_cli_endpoint(run_cli: RunCli, fixture_build: BuildResult, tmp_path: Path) -> None:
+    data = tmp_path / "kg.ttl"
+    write_turtle(fixture_build.graph, data)
+    with OxigraphServer(tmp_path / "ox") as server:
+        server.put_file(data)
+        remote = run_cli(
+            "query",
+            "drug_targets",
+            "--param",
+            "drug=(S)-ketamine",
+            "--endpoint",
+            server.query_url,
+            "--format",
+            "csv",
+        )
+        local = run_cli(
+            "query", "drug_targets", "--param", "drug=(S)-ketamine", "--data", data, "--format", "csv"
+        )
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stdout == local.stdout and "nmda_receptor" in remote.stdout
