@@ -182,7 +182,12 @@ class _Builder:
         return node
 
     def assertion(
-        self, s: ox.NamedNode, prop: str, o: ox.NamedNode, *, extra: dict[str, ox.Literal] | None = None
+        self,
+        s: ox.NamedNode,
+        prop: str,
+        o: ox.NamedNode,
+        *,
+        extra: dict[ox.NamedNode, ox.Literal] | None = None,
     ) -> str:
         """The plain triple plus its owl:Axiom annotation; returns the assertion id."""
         g = self.g
@@ -200,7 +205,7 @@ class _Builder:
         for src in sorted(set(self.rng.sample(self.sources, 2)), key=str):
             g.add(ax, SOURCE, src)
         for key, value in (extra or {}).items():
-            g.add(ax, K(key), value)
+            g.add(ax, key, value)
         return rid
 
     def inferred(self, s: ox.NamedNode, prop: str, o: ox.NamedNode) -> None:
@@ -221,6 +226,7 @@ class _Builder:
         node = _n(f"{ID}q_{kind}_{rid}")
         g.add(node, A, NAMED)
         g.add(node, A, K("Quantity"))
+        g.add(node, LABEL, _s(f"{kind} for assertion {rid}"))
         g.add(node, K("quantityOf"), about)
         g.add(node, K("assertionRef"), _s(rid))
         g.add(node, K("quantityKind"), _s(kind))
@@ -281,7 +287,7 @@ def _generate(target: int, seed: int) -> ScaleGraph:
                 drug,
                 rng.choice(TARGET_PROPS),
                 target_node,
-                extra={"mechanism": _s("non_competitive_antagonism")},
+                extra={K("mechanism"): _s("non_competitive_antagonism")},
             )
             if rng.random() < 0.5:
                 b.quantity(drug, rid, "ki", _decimal(rng.randint(1, 9999), 2), "uM")
@@ -297,7 +303,10 @@ def _generate(target: int, seed: int) -> ScaleGraph:
             f"{2000 + family % 24}-{1 + family % 12:02d}-{1 + family % 28:02d}", datatype=_n(XSD + "date")
         )
         b.assertion(
-            drug, "treats", condition, extra={"approvalStatus": _s(rng.choice(APPROVAL)), "date": date}
+            drug,
+            "treats",
+            condition,
+            extra={K("approvalStatus"): _s(rng.choice(APPROVAL)), _n(DCTERMS + "date"): date},
         )
         b.assertion(drug, "studiedToTreat", rng.choice(pools["condition"]))
         for effect in sorted(set(rng.sample(pools["adverse"], min(3, len(pools["adverse"])))), key=str):

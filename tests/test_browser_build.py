@@ -102,3 +102,22 @@ def test_hostile_source_tables_never_execute(browser: Any, source_copy: Path, tm
     assert page.locator("#kkg-details h2").text_content() == HOSTILE["img"]
     assert HOSTILE["script"] in (page.locator("#kkg-details").text_content() or "")
     page.context.close()
+
+
+@pytest.mark.slow
+def test_real_build_page_draws_offline(browser: Any, real_build: BuildResult, tmp_path: Path) -> None:
+    network = to_network(real_build.graph)
+    path = tmp_path / "real.html"
+    write_html(network, path, title="ketamine-kg")
+    page, traffic = open_offline(browser, path)
+    assert wait_drawn(page) < 10_000
+    page.wait_for_timeout(2500)
+    counts = page.evaluate(
+        "[window.kkg.network.body.nodeIndices.length, window.kkg.network.body.edgeIndices.length]"
+    )
+    assert counts == [network.number_of_nodes(), network.number_of_edges()]
+    page.fill("#kkg-search-input", "CHEBI:60799")
+    page.press("#kkg-search-input", "Enter")
+    assert page.locator("#kkg-details h2").text_content() == "esketamine"
+    assert traffic.requests == [] and traffic.failed == [] and traffic.errors == [] and traffic.dialogs == []
+    page.context.close()

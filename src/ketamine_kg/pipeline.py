@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 OWL_NAME = "ketamine-kg.owl"
 TTL_NAME = "ketamine-kg.ttl"
+HTML_NAME = "ketamine-kg.html"
 Progress = Callable[[str], None]
 
 
@@ -134,14 +135,18 @@ def add_inferred(graph: Graph, report: ReasoningReport) -> None:
 def render_outputs(result: BuildResult, progress: Progress | None = None) -> dict[str, bytes]:
     """File name -> bytes for every output of the main job (rendered fully before anything is written)."""
     say = progress or (lambda _msg: None)
+    from ketamine_kg.graph_build.projection import to_network
     from ketamine_kg.queries import render_query_answers
+    from ketamine_kg.visualize import render_html
 
     say("serialising Turtle and OWL")
     turtle = to_turtle(result.graph)
     owl = to_rdfxml(build_ontology(result.graph.serialize(format="nt", encoding="utf-8")))
+    say("drawing the network view")
+    html = render_html(to_network(result.graph), title="ketamine-kg: ketamine and esketamine in depression")
     say("answering the named queries")
     answers = render_query_answers(result.graph)
-    return {OWL_NAME: owl, TTL_NAME: turtle, **answers}
+    return {OWL_NAME: owl, TTL_NAME: turtle, HTML_NAME: html.encode("utf-8"), **answers}
 
 
 def write_outputs(files: dict[str, bytes], out_dir: Path) -> list[Path]:

@@ -81,8 +81,11 @@ def load_store(paths: Sequence[Path]) -> ox.Store:
         path = paths[0]
         if not path.is_file():
             raise UserError(f"{path}: no such file")
-        try:  # the fast path: bulk load straight from the file into a fresh store
-            store.bulk_load(path=path, format=rdf_format(path), base_iri=path.resolve().as_uri())
+        # The fast path: stream the parser straight into a fresh store. Unlike Store.bulk_load, which gives
+        # every blank node a new random id on each load, ox.parse keeps the file's labels, so exports of
+        # the store (serialize.to_turtle_store) are byte-identical from one run to the next.
+        try:
+            store.bulk_extend(ox.parse(path=path, format=rdf_format(path), base_iri=path.resolve().as_uri()))
         except SyntaxError:
             parse_file(path)  # re-parse for the located error message; the partial store is dropped
             raise

@@ -67,7 +67,9 @@ def fix_prefix_order(turtle: bytes) -> bytes:
     return b"\n".join(header + lines[count:])
 
 
-def sorted_ntriples_lines(store: ox.Store, graph_name: ox.NamedNode | ox.DefaultGraph | None = None) -> list[bytes]:
+def sorted_ntriples_lines(
+    store: ox.Store, graph_name: ox.NamedNode | ox.DefaultGraph | None = None
+) -> list[bytes]:
     """The N-Triples lines of one graph of ``store`` (default graph), sorted as bytes, without newlines.
 
     Byte order of the lines equals the (subject, predicate, object) order of ``sorted_triples``: terms
