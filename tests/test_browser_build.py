@@ -121,3 +121,22 @@ def test_real_build_page_draws_offline(browser: Any, real_build: BuildResult, tm
     assert page.locator("#kkg-details h2").text_content() == "esketamine"
     assert traffic.requests == [] and traffic.failed == [] and traffic.errors == [] and traffic.dialogs == []
     page.context.close()
+
+
+def test_build_command_writes_the_whole_graph_view(
+    browser: Any, run_cli: Any, fixture_source_dir: Path, fixture_build: BuildResult, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = run_cli("build", "--source", fixture_source_dir, "--out", out)
+    assert result.returncode == 0, result.stderr
+    page_path = out / "ketamine-kg.html"
+    assert f"wrote {page_path}" in result.stdout
+    network = to_network(fixture_build.graph)
+    page, traffic = open_offline(browser, page_path)
+    wait_drawn(page)
+    counts = page.evaluate(
+        "[window.kkg.network.body.nodeIndices.length, window.kkg.network.body.edgeIndices.length]"
+    )
+    assert counts == [network.number_of_nodes(), network.number_of_edges()]
+    assert traffic.requests == [] and traffic.failed == []
+    page.context.close()
