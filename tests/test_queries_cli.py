@@ -57,7 +57,7 @@ def test_user_errors_exit_2_without_traceback(run_cli: RunCli, tmp_path: Path) -
     good.write_text("@prefix x: <http://x/> .\nx:a x:b x:c .\n")
     cases = [
         (("query", "--data", bad, "--sparql", "ASK {}"), f"{bad}:3:"),
-        (("query", "--data", good, "--sparql", "SELECT ?s WHERE {\n ?s ?p\n}"), "line 2, column 2"),
+        (("query", "--data", good, "--sparql", "SELECT ?s WHERE {\n ?s ?p\n}"), "line 3, column 1"),
         (("query", "--data", good, "--sparql", "SELECT * WHERE { ?s zz:p ?o }"), "unknown prefix 'zz:'"),
         (("query", "--data", good, "--sparql", "INSERT DATA { <a:b> <a:c> <a:d> }"), "update"),
         (("query", "no_such_query", "--data", good), "no named query"),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import http.server
+import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,9 +23,11 @@ from ketamine_kg.queries import (
     load_catalogue,
     open_endpoint,
     open_engine,
+    prepare_query,
     run_query,
     run_sparql,
 )
+from ketamine_kg.queries.safety import _prepare
 from servers import OxigraphServer
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
@@ -107,9 +112,9 @@ def test_cli_refuses_service_with_exit_2(
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ("SELECT ?s WHERE {\n  ?s ?p \n}", "line 2, column 3"),
+        ("SELECT ?s WHERE {\n  ?s ?p \n}", "line 3, column 1"),  # Oxigraph: the '}' where an object is due
         ("SELECT ?s WHERE {\n  ?s nope:p ?o }", "line 2, column 6"),
-        ("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s", "line 1, column 30"),
+        ("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s", "line 1, column 36"),  # '?s' where BY is due
     ],
 )
 def test_syntax_errors_have_line_and_column(text: str, where: str, fixture_build: BuildResult) -> None:
@@ -184,3 +189,102 @@ def test_cli_endpoint(run_cli: RunCli, fixture_build: BuildResult, tmp_path: Pat
         )
     assert remote.returncode == 0, remote.stderr
     assert remote.stdout == local.stdout and "nmda_receptor" in remote.stdout
+
+
+# --- the lexer-based check (no rdflib, no pyparsing on the Oxigraph path) ---
+
+SAFE_LOOKING = [
+    "SELECT ?o WHERE { ?s ?p ?o FILTER(?o != 'SERVICE <http://x> LOAD <http://y> FROM <http://z>') }",
+    'SELECT ?o WHERE { ?s ?p """multi\nline SERVICE <http://x> { } DROP ALL""" . ?s ?p ?o }',
+    "SELECT ?o WHERE { ?s ?p ?o } # SERVICE <http://x> { ?s ?p ?o } LOAD <http://y>",
+    "SELECT ?o WHERE { ?s <http://example.org/SERVICE/LOAD#FROM> ?o }",
+    "PREFIX service: <http://example.org/s/> SELECT ?o WHERE { service:x ?p ?o }",
+    "PREFIX : <http://example.org/> SELECT ?o WHERE { ?s :from ?o . ?s :service ?o . ?s :load ?o }",
+    "SELECT ?o WHERE { ?s ?p ?o FILTER(?o = 'x'@load) }",
+    "SELECT * FROM <urn:x:graph> WHERE { ?s ?p ?o }",
+]
+
+
+@pytest.mark.parametrize("text", SAFE_LOOKING)
+def test_keywords_in_strings_comments_iris_and_names_are_not_refused(text: str) -> None:
+    assert prepare_query(text).form == "SELECT"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("select * where { service <http://x/> { ?s ?p ?o } }", "SERVICE <http://x/>"),
+        ("SELECT * WHERE { SeRvIcE SILENT <http://x/> { ?s ?p ?o } }", "SERVICE <http://x/>"),
+        ("PREFIX : <http://x/> SELECT * WHERE { SERVICE:e { ?s ?p ?o } }", "SERVICE :e"),
+        ("PREFIX r: <https://x/> SELECT * FROM r:data WHERE { ?s ?p ?o }", "FROM <https://x/data>"),
+        ("PREFIX r: <ftp://x/> SELECT * FROM NAMED r:g WHERE { ?s ?p ?o }", "FROM NAMED <ftp://x/g>"),
+        ("PREFIX : <http://x/> SELECT * FROM:g WHERE { ?s ?p ?o }", "FROM <http://x/g>"),
+        ("SELECT * from <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM <file:///etc/passwd>"),
+        ("SELECT * FROM <data.ttl> WHERE { ?s ?p ?o }", "FROM <data.ttl>"),
+        ("SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", "after decoding"),
+        ("load <http://x/data.ttl>", "update (LOAD)"),
+        ("Insert Data { <urn:a> <urn:b> <urn:c> }", "update (INSERT)"),
+        ("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "update (DELETE, WITH)"),
+        ("drop all", "update (DROP)"),
+    ],
+)
+def test_lexer_refuses_any_case(text: str, message: str) -> None:
+    with pytest.raises(UnsafeQueryError, match=re.escape(message)):
+        prepare_query(text)
+
+
+def test_updates_are_refused_even_with_network_allowed() -> None:
+    with pytest.raises(UnsafeQueryError, match="update"):
+        prepare_query("CLEAR DEFAULT", allow_network=True)
+    assert prepare_query("SELECT * FROM <http://x/g> WHERE { ?s ?p ?o }", allow_network=True).form == "SELECT"
+
+
+def test_refusal_points_at_the_keyword() -> None:
+    with pytest.raises(UnsafeQueryError, match="line 2, column 3"):
+        prepare_query("SELECT * WHERE {\n  SERVICE <http://x/> { ?s ?p ?o } }")
+
+
+@pytest.mark.parametrize("name", sorted(load_catalogue()))
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_every_library_query_passes_the_safety_checks(
+    name: str, engine: str, fixture_build: BuildResult
+) -> None:
+    text = load_catalogue()[name].text
+    prepared = open_engine(fixture_build, engine).prepare(text, False)
+    assert prepared.form == "SELECT" and prepared.columns
+    assert (prepared.algebra is not None) == (engine == "rdflib")
+
+
+def test_library_queries_are_checked_once_per_process(fixture_build: BuildResult) -> None:
+    text = next(iter(load_catalogue().values())).text
+    first = prepare_query(text)
+    before = _prepare.cache_info()
+    assert prepare_query(text) is first and open_engine(fixture_build).prepare(text, False) is first
+    after = _prepare.cache_info()
+    assert after.hits == before.hits + 2 and after.misses == before.misses
+
+
+def test_oxigraph_path_imports_neither_rdflib_sparql_nor_pyparsing() -> None:
+    code = (
+        "import sys, pyoxigraph\n"
+        "from ketamine_kg.queries import run_sparql\n"
+        "run_sparql(pyoxigraph.Store(), 'SELECT ?s WHERE { ?s rdfs:label ?l }')\n"
+        "print(sorted(m for m in ('rdflib.plugins.sparql', 'pyparsing') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_rdflib_engine_also_checks_the_algebra(fixture_build: BuildResult) -> None:
+    """Belt and braces: a query the lexer let through is still checked on rdflib's algebra."""
+    from ketamine_kg.queries.rdflib_check import translate_for_rdflib
+    from ketamine_kg.queries.safety import PreparedQuery
+
+    unchecked = PreparedQuery(
+        text="SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        form="SELECT",
+        columns=(),
+        declared_prefixes=frozenset(),
+    )
+    with pytest.raises(UnsafeQueryError, match="SERVICE"):
+        translate_for_rdflib(unchecked)

@@ -13,6 +13,7 @@ __all__ = [
     "Problem",
     "PublishError",
     "QueryError",
+    "QueryTimeoutError",
     "RDFParseError",
     "ReasonerError",
     "SourceValidationError",
@@ -89,6 +90,10 @@ class CheckFailedError(KetamineKGError):
 
 class QueryError(UserError):
     """A query is malformed, unknown or has bad parameters."""
+
+
+class QueryTimeoutError(QueryError):
+    """The query ran longer than its time limit and was stopped."""
 
 
 class UnsafeQueryError(UserError):

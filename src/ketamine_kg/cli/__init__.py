@@ -6,6 +6,8 @@ inside the command functions so that ``ketamine-kg --help`` does not load them.
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
 app = typer.Typer(
@@ -35,12 +37,10 @@ def _root(
     """A cited, reasoned knowledge graph of ketamine and esketamine in depression."""
 
 
-# Command modules register themselves on ``app`` when imported (order = order in --help).
-from ketamine_kg.cli import build_cmd  # noqa: E402, F401
-from ketamine_kg.cli import query_cmd  # noqa: E402, F401
-from ketamine_kg.cli import export_cmd  # noqa: E402, F401
-from ketamine_kg.cli import render_cmd  # noqa: E402, F401
-from ketamine_kg.cli import publish_cmd  # noqa: E402, F401
+# Command modules register themselves on ``app`` when imported, in this order (the order of --help).
+COMMAND_MODULES = ("build_cmd", "check_cmd", "query_cmd", "render_cmd", "export_cmd", "publish_cmd")
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"{__name__}.{_name}")
 
 
 def main() -> None:

@@ -4,6 +4,7 @@
 >>> run_query(build_result, "nmda_antagonists").as_dicts()   # doctest: +SKIP
 """
 
+from ketamine_kg.errors import QueryTimeoutError
 from ketamine_kg.queries.api import (
     bind_parameters,
     open_endpoint,
@@ -14,7 +15,7 @@ from ketamine_kg.queries.api import (
     run_sparql,
 )
 from ketamine_kg.queries.catalogue import NamedQuery, Parameter, get_query, load_catalogue
-from ketamine_kg.queries.engines import DEFAULT_TIMEOUT, ENGINES, QueryTimeoutError
+from ketamine_kg.queries.engines import DEFAULT_TIMEOUT, ENGINES
 from ketamine_kg.queries.results import FORMATS, Cell, QueryResult, format_result
 from ketamine_kg.queries.safety import prepare_query
 

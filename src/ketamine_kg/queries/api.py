@@ -30,7 +30,7 @@ from ketamine_kg.queries.engines import (
     run_with_deadline,
 )
 from ketamine_kg.queries.results import Cell, QueryResult, format_result
-from ketamine_kg.queries.safety import PreparedQuery, prepare_query
+from ketamine_kg.queries.safety import PreparedQuery
 from ketamine_kg.queries.terms import from_oxigraph, to_oxigraph
 from ketamine_kg.vocab import PREFIXES
 
@@ -144,10 +144,10 @@ def open_endpoint(url: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> Endpo
 
 
 def _prepare(engine: Engine, text: str, allow_network: bool = False) -> PreparedQuery:
-    """Parse and check ``text`` once per engine (rdflib's parser costs tens of milliseconds)."""
+    """Check ``text`` once per engine (the rdflib engine also parses it with rdflib, tens of milliseconds)."""
     key = (text, allow_network)
     if key not in engine.prepared:
-        engine.prepared[key] = prepare_query(text, allow_network=allow_network)
+        engine.prepared[key] = engine.prepare(text, allow_network)
     return engine.prepared[key]
 
 
@@ -328,7 +328,17 @@ def run_query(
     ``open_endpoint``.
     """
     query = get_query(name)
-    runner = open_engine(graph, engine)
+    return _run_named(open_engine(graph, engine), query, params, timeout, allow_network, max_rows)
+
+
+def _run_named(
+    runner: Engine,
+    query: NamedQuery,
+    params: Mapping[str, Any],
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_network: bool = False,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> QueryResult:
     prepared = _prepare(runner, query.text, allow_network)
     bindings = bind_parameters(runner, query, params, timeout=timeout)
     return _with_labels(runner, _execute(runner, prepared, bindings, timeout, max_rows))
@@ -341,7 +351,7 @@ def render_query_answers(graph: object, *, engine: str = "oxigraph") -> dict[str
     for name, query in load_catalogue().items():
         if not query.runnable_without_input:
             continue
-        result = run_query(runner, name)
+        result = _run_named(runner, query, {})  # the catalogue is read once, not once per query
         if result.form != "SELECT":
             continue
         files[f"queries/{name}.csv"] = format_result(result, "csv").encode("utf-8")

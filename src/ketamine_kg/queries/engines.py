@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ketamine_kg.errors import EndpointError, QueryError
+from ketamine_kg.errors import EndpointError, QueryError, QueryTimeoutError
 from ketamine_kg.queries.safety import PreparedQuery, prepare_query, tokens
 from ketamine_kg.queries.terms import from_oxigraph, from_sparql_json, normalise, to_oxigraph, to_sparql
 from ketamine_kg.vocab import PREFIXES
@@ -36,7 +36,6 @@ __all__ = [
     "EndpointEngine",
     "Engine",
     "OxigraphEngine",
-    "QueryTimeoutError",
     "RawResult",
     "RdflibEngine",
     "inject_values",
@@ -55,10 +54,6 @@ _LABEL_CHUNK = 200
 T = TypeVar("T")
 Row = tuple["Node | None", ...]
 Triple = tuple["Node", "Node", "Node"]
-
-
-class QueryTimeoutError(QueryError):
-    """The query ran longer than its time limit and was stopped."""
 
 
 class _Cancelled(BaseException):
@@ -81,6 +76,10 @@ class Engine(Protocol):
 
     name: str
     prepared: dict[tuple[str, bool], PreparedQuery]
+
+    def prepare(self, text: str, allow_network: bool) -> PreparedQuery:
+        """Check ``text`` for safety and syntax as this engine needs it (callers cache it in ``prepared``)."""
+        ...
 
     def execute(
         self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
@@ -125,6 +124,10 @@ class OxigraphEngine:
         self.store = store
         self.prepared: dict[tuple[str, bool], PreparedQuery] = {}  # parse cache for this engine only
 
+    def prepare(self, text: str, allow_network: bool) -> PreparedQuery:
+        """The lexer's safety check and Oxigraph's parse (no rdflib)."""
+        return prepare_query(text, allow_network=allow_network)
+
     def execute(
         self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
     ) -> RawResult:
@@ -147,7 +150,9 @@ class OxigraphEngine:
                         tuple(None if (t := solution[n]) is None else from_oxigraph(t) for n in names)
                     )
                 return RawResult(
-                    form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows)
+                    form="SELECT",
+                    columns=query.columns or tuple(names),
+                    rows=_reorder(query.columns, names, rows),
                 )
             triples: list[Triple] = []
             for triple in answer:
@@ -189,15 +194,23 @@ class RdflibEngine:
         self.graph = graph
         self.prepared: dict[tuple[str, bool], PreparedQuery] = {}  # parse cache for this engine only
 
+    def prepare(self, text: str, allow_network: bool) -> PreparedQuery:
+        """Both checks: the lexer and Oxigraph's parse, then rdflib's parse and a check of its algebra."""
+        from ketamine_kg.queries.rdflib_check import translate_for_rdflib
+
+        return translate_for_rdflib(prepare_query(text, allow_network=allow_network))
+
     def execute(
         self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
     ) -> RawResult:
         """Run the already-translated algebra with ``initBindings``."""
         from rdflib.term import Variable
 
+        if query.algebra is None:
+            query = self.prepare(query.text, query.allow_network)
         try:
             result = self.graph.query(
-                query.algebra,
+                query.algebra,  # type: ignore[arg-type]
                 initBindings={Variable(k): v for k, v in bindings.items()},  # type: ignore[misc]
             )
             if result.type == "ASK":
@@ -210,7 +223,9 @@ class RdflibEngine:
                     values = tuple(row)  # type: ignore[arg-type]
                     rows.append(tuple(None if v is None else normalise(v) for v in values))
                 return RawResult(
-                    form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows)
+                    form="SELECT",
+                    columns=query.columns or tuple(names),
+                    rows=_reorder(query.columns, names, rows),
                 )
             triples: list[Triple] = []
             for s, p, o in result.graph or []:
@@ -310,6 +325,10 @@ class EndpointEngine:
         self.timeout = timeout
         self.prepared: dict[tuple[str, bool], PreparedQuery] = {}  # parse cache for this engine only
 
+    def prepare(self, text: str, allow_network: bool) -> PreparedQuery:
+        """The lexer's safety check and Oxigraph's parse; the endpoint parses the query again."""
+        return prepare_query(text, allow_network=allow_network)
+
     def request_text(self, query: PreparedQuery, bindings: Mapping[str, Node]) -> str:
         """The text sent: missing project PREFIX lines, then the query with a VALUES block for the bindings.
 
@@ -371,7 +390,9 @@ class EndpointEngine:
         for binding in document.get("results", {}).get("bindings", []):
             _check_row(len(rows), stop, max_rows)
             rows.append(tuple(from_sparql_json(binding[n]) if n in binding else None for n in names))
-        return RawResult(form="SELECT", columns=query.columns, rows=_reorder(query.columns, names, rows))
+        return RawResult(
+            form="SELECT", columns=query.columns or tuple(names), rows=_reorder(query.columns, names, rows)
+        )
 
     def _graph_result(
         self, query: PreparedQuery, body: bytes, stop: threading.Event, max_rows: int

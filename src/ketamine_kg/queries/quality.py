@@ -268,11 +268,12 @@ def run_shacl(graph: Graph, shapes_path: Path) -> ShaclReport:
 
     shapes = load_shapes(shapes_path)
     start = time.perf_counter()
-    conforms, results_graph, _text = validate(
+    conforms, results_graph, text = validate(
         graph, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True, inplace=False
     )
     seconds = time.perf_counter() - start
-    assert isinstance(results_graph, Graph)
+    if not isinstance(results_graph, Graph):  # pyshacl returns a failure object for unusable shapes
+        raise UserError(f"{shapes_path}: SHACL validation could not run: {text.strip()}")
     sh = {k: URIRef(_SH + k) for k in ("sourceShape", "focusNode", "resultPath", "value", "resultMessage")}
     found: list[ShaclResult] = []
     for node in results_graph.subjects(RDF.type, URIRef(_SH + "ValidationResult")):

@@ -1,14 +1,17 @@
-"""Parse a SPARQL query with rdflib's parser and refuse anything that reaches outside the graph.
+"""Check a SPARQL query with a lexer and Oxigraph's parser, refusing anything that reaches outside the graph.
 
-The decision is made on the parsed algebra, not on the text: SERVICE anywhere (also inside EXISTS,
-subqueries or OPTIONAL), FROM / FROM NAMED with a dereferenceable IRI, and every update (INSERT,
-DELETE, LOAD, CLEAR, ...) are refused before any engine sees the query.
+A regex lexer (strings, IRIs and comments are single tokens, so keywords inside them are never misread)
+decides safety from the keyword stream: any SPARQL update keyword is refused; SERVICE anywhere, and
+FROM / FROM NAMED with a dereferenceable graph IRI, are refused unless the network is allowed.
+Oxigraph's parser then checks the syntax (errors with line and column). Neither step imports rdflib
+or pyparsing; the rdflib engine adds its own algebra-level check (``queries.rdflib_check``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,24 +21,38 @@ from ketamine_kg.vocab import PREFIXES
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
 
-__all__ = ["PreparedQuery", "locate", "prepare_query", "tokens"]
+__all__ = ["PreparedQuery", "Token", "check_tokens", "locate", "prepare_query", "tokens"]
 
 #: FROM / FROM NAMED IRIs with these schemes name a graph without being fetchable.
-_SAFE_GRAPH_SCHEMES = frozenset({"urn"})
+SAFE_GRAPH_SCHEMES = frozenset({"urn"})
+_UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "LOAD"}
+)
+_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+_CACHE_SIZE = 1024
 
+_PN_CHARS = r"\w\-\u00B7\u00C0-\uFFFF"  # \w is Unicode-aware: letters, digits and underscore
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_LOCAL = rf"(?:[{_PN_CHARS}:]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 _TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    rf"""
+    (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''|\"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*\"\"\"
+      |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<pname>[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*?:|:)
-  | (?P<word>[A-Za-z_][\w\-]*)
+  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<bnode>_:[{_PN_CHARS}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
+  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:(?:{_LOCAL})?)
+  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<other>\S)
     """,
     re.VERBOSE,
 )
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
+_MAX_MESSAGE = 160
 
 
 @dataclass(frozen=True)
@@ -46,6 +63,16 @@ class Token:
     text: str
     offset: int
 
+    @property
+    def keyword(self) -> str:
+        """The upper-cased text of a bare word (SPARQL keywords are case-insensitive), else ''."""
+        return self.text.upper() if self.kind == "word" else ""
+
+    @property
+    def end(self) -> int:
+        """Offset just after the token."""
+        return self.offset + len(self.text)
+
 
 @dataclass(frozen=True)
 class PreparedQuery:
@@ -53,10 +80,10 @@ class PreparedQuery:
 
     text: str
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
-    columns: tuple[str, ...]  # projected variables of a SELECT, in query order
+    columns: tuple[str, ...]  # projected variables of a SELECT in query order; () when unknown
     declared_prefixes: frozenset[str]
-    has_values_clause: bool
-    algebra: Query
+    allow_network: bool = False
+    algebra: Query | None = None  # rdflib's translated query, set by the rdflib engine only
 
 
 def tokens(text: str) -> Iterator[Token]:
@@ -66,6 +93,35 @@ def tokens(text: str) -> Iterator[Token]:
         yield Token(kind, match.group(), match.start())
 
 
+def _split_keyword_pnames(raw: Sequence[Token]) -> list[Token]:
+    """Significant tokens, with ``SERVICE:x {`` and top-level ``FROM:g`` split as SPARQL parsers read them.
+
+    Oxigraph and rdflib both read ``SERVICE:x {`` as the keyword SERVICE and the name ``:x``, even when a
+    ``service:`` prefix is declared; ``service:x`` used as a subject or object stays a prefixed name.
+    """
+    significant = [t for t in raw if t.kind != "comment"]
+    result: list[Token] = []
+    depth = 0
+    for index, token in enumerate(significant):
+        if token.text in {"{", "("}:
+            depth += 1
+        elif token.text in {"}", ")"}:
+            depth -= 1
+        prefix, _, local = token.text.partition(":")
+        keyword = prefix.upper() if token.kind == "pname" else ""
+        following = significant[index + 1].text if index + 1 < len(significant) else ""
+        previous = result[-1].keyword if result else ""
+        splits = (keyword == "SERVICE" and following == "{" and previous != "GRAPH") or (
+            keyword in {"FROM", "NAMED"} and depth == 0 and previous != "PREFIX"
+        )
+        if splits:
+            result.append(Token("word", prefix, token.offset))
+            result.append(Token("pname", ":" + local, token.offset + len(prefix)))
+        else:
+            result.append(token)
+    return result
+
+
 def locate(text: str, offset: int) -> tuple[int, int]:
     """1-based (line, column) of a character offset."""
     line = text.count("\n", 0, offset) + 1
@@ -73,149 +129,174 @@ def locate(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _where(text: str, offset: int) -> str:
-    line, column = locate(text, offset)
-    source_line = text.splitlines()[line - 1] if text.splitlines() else ""
-    return f"line {line}, column {column}\n  {source_line}\n  {' ' * (column - 1)}^"
-
-
-def _keyword_offset(text: str, keyword: str, occurrence: int = 0) -> int | None:
-    seen = 0
-    for token in tokens(text):
-        if token.kind == "word" and token.text.upper() == keyword:
-            if seen == occurrence:
-                return token.offset
-            seen += 1
-    return None
-
-
-def _syntax_error(text: str, exc: Exception) -> QueryError:
-    line = int(getattr(exc, "lineno", 1) or 1)
-    column = int(getattr(exc, "col", 1) or 1)
-    message = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)\s*$", "", str(exc)).strip()
-    message = message or "invalid SPARQL"
+def _pointer(text: str, line: int, column: int) -> str:
     lines = text.splitlines() or [""]
-    source_line = lines[min(line, len(lines)) - 1]
-    return QueryError(
-        f"SPARQL syntax error at line {line}, column {column}: {message}\n  {source_line}\n  "
-        f"{' ' * (column - 1)}^"
-    )
+    source_line = lines[min(max(line, 1), len(lines)) - 1]
+    return f"line {line}, column {column}\n  {source_line}\n  {' ' * max(column - 1, 0)}^"
 
 
-def _unknown_prefix_error(text: str, prefix: str) -> QueryError:
-    for token in tokens(text):
-        if token.kind == "pname" and token.text[:-1] == prefix:
-            return QueryError(f"unknown prefix '{prefix}:' at {_where(text, token.offset)}")
-    return QueryError(f"unknown prefix '{prefix}:'")
+def _where(text: str, offset: int) -> str:
+    return _pointer(text, *locate(text, offset))
 
 
-def _walk(node: object) -> Iterator[dict[str, object]]:
-    """Every algebra / parse-tree node (rdflib CompValue) below ``node``."""
-    from pyparsing import ParseResults
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack: list[object] = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            yield item
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | ParseResults):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
+def _declared_prefixes(significant: Sequence[Token]) -> dict[str, str]:
+    """PREFIX declarations of the query: prefix (without colon) -> namespace IRI."""
+    declared: dict[str, str] = {}
+    for first, second, third in zip(significant, significant[1:], significant[2:], strict=False):
+        if first.keyword == "PREFIX" and second.kind == "pname" and third.kind == "iri":
+            declared[second.text[:-1]] = third.text[1:-1]
+    return declared
 
 
-def _refuse_update(text: str) -> UnsafeQueryError | None:
-    """An error if ``text`` is a SPARQL update (so it is refused, not reported as a syntax error)."""
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        update = parseUpdate(text)
-    except Exception:
-        return None
-    operations = sorted({str(getattr(op, "name", "update")) for op in dict.get(update, "request", [])})
-    names = ", ".join(re.sub(r"(Data|Where)$", r" \1", op).upper() for op in operations) or "update"
-    return UnsafeQueryError(
-        f"this is a SPARQL update ({names}); `query` only runs read-only queries "
-        "(SELECT, ASK, CONSTRUCT, DESCRIBE) and never changes or loads data"
-    )
+def _expand(token: Token, declared: Mapping[str, str]) -> str | None:
+    """The IRI of an ``<iri>`` or prefixed-name token (None for an unknown prefix)."""
+    if token.kind == "iri":
+        return token.text[1:-1]
+    prefix, _, local = token.text.partition(":")
+    namespace = declared.get(prefix, PREFIXES.get(prefix))
+    return None if namespace is None else namespace + re.sub(r"\\(.)", r"\1", local)
 
 
-def _check_safety(text: str, algebra: Query) -> None:
-    services = [node for node in _walk(algebra.algebra) if getattr(node, "name", "") == "ServiceGraphPattern"]
-    if services:
-        offset = _keyword_offset(text, "SERVICE")
-        target = dict.get(services[0], "term")
-        shown = target.n3() if hasattr(target, "n3") else str(target)
-        where = f" at {_where(text, offset)}" if offset is not None else ""
+def _refuse_update(text: str, significant: Sequence[Token]) -> None:
+    found = sorted({t.keyword for t in significant if t.keyword in _UPDATE_KEYWORDS})
+    if found:
         raise UnsafeQueryError(
-            f"SERVICE {shown} would send the query to another endpoint; refused{where}\n"
-            "(pass --allow-network, or allow_network=True, to allow remote access)"
+            f"this is a SPARQL update ({', '.join(found)}); `query` only runs read-only queries "
+            "(SELECT, ASK, CONSTRUCT, DESCRIBE) and never changes or loads data"
         )
-    for index, clause in enumerate(algebra.algebra.get("datasetClause") or []):
-        named = "named" in clause
-        iri = str(dict.get(clause, "named" if named else "default", ""))
-        scheme = iri.split(":", 1)[0].lower() if ":" in iri else ""
-        if scheme not in _SAFE_GRAPH_SCHEMES:
-            keyword = "FROM NAMED" if named else "FROM"
-            offset = _keyword_offset(text, "FROM", index)
-            where = f" at {_where(text, offset)}" if offset is not None else ""
+
+
+def _refuse_network(text: str, significant: Sequence[Token], declared: Mapping[str, str]) -> None:
+    for index, token in enumerate(significant):
+        following = significant[index + 1 :]
+        if token.keyword == "SERVICE":
+            target = next((t for t in following if t.keyword != "SILENT"), None)
+            shown = "" if target is None else f" {target.text}"
             raise UnsafeQueryError(
-                f"{keyword} <{iri}> would read a remote resource or a local file; refused{where}\n"
+                f"SERVICE{shown} would send the query to another endpoint; refused at "
+                f"{_where(text, token.offset)}\n(pass --allow-network, or allow_network=True, to allow remote access)"
+            )
+        if token.keyword != "FROM":
+            continue
+        named = bool(following) and following[0].keyword == "NAMED"
+        target = following[1 if named else 0] if len(following) > int(named) else None
+        if target is None or target.kind not in {"iri", "pname"}:
+            continue  # not a dataset clause: the parser reports the syntax error
+        iri = _expand(target, declared)
+        if iri is None:
+            continue  # unknown prefix: reported by the prefix check
+        scheme = iri.split(":", 1)[0].lower() if ":" in iri else ""
+        if scheme not in SAFE_GRAPH_SCHEMES:
+            keyword = "FROM NAMED" if named else "FROM"
+            raise UnsafeQueryError(
+                f"{keyword} <{iri}> would read a remote resource or a local file; refused at "
+                f"{_where(text, token.offset)}\n"
                 "(only urn: graph names are allowed; pass --allow-network to allow it)"
             )
 
 
-def _select_columns(text: str, algebra: Query) -> tuple[str, ...]:
+def _refuse_unknown_prefixes(text: str, significant: Sequence[Token], declared: Mapping[str, str]) -> None:
+    for previous, token in zip([None, *significant], significant, strict=False):
+        if token.kind != "pname" or (previous is not None and previous.keyword == "PREFIX"):
+            continue
+        prefix = token.text.partition(":")[0]
+        if prefix not in declared and prefix not in PREFIXES:
+            raise QueryError(f"unknown prefix '{prefix}:' at {_where(text, token.offset)}")
+
+
+def check_tokens(text: str, *, allow_network: bool = False) -> list[Token]:
+    """Refuse updates (always) and SERVICE / remote FROM (unless allowed); return the significant tokens.
+
+    ``\\u`` escapes are also decoded and the result checked, since some parsers (rdflib) decode them
+    before parsing.
+    """
+    significant = _split_keyword_pnames(list(tokens(text)))
+    declared = _declared_prefixes(significant)
+    _refuse_update(text, significant)
+    if not allow_network:
+        _refuse_network(text, significant, declared)
+    decoded = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    if decoded != text:
+        try:
+            check_tokens(decoded, allow_network=allow_network)
+        except UnsafeQueryError as exc:
+            raise UnsafeQueryError(f"after decoding \\u escapes: {exc}") from None
+        except ValueError:  # a surrogate or out-of-range code point: the parser rejects it
+            pass
+    _refuse_unknown_prefixes(text, significant, declared)
+    return significant
+
+
+def _syntax_error(text: str, significant: Sequence[Token], exc: SyntaxError) -> QueryError:
+    """A QueryError pointing at the token Oxigraph stopped on (it reports the position just after it)."""
+    message = str(exc.msg if getattr(exc, "msg", None) else exc)
+    match = _OXIGRAPH_POSITION.match(message)
+    message = " ".join(_OXIGRAPH_POSITION.sub("", message).split())
+    message = "unexpected text" if message in {"", "expected [_]"} else message
+    if len(message) > _MAX_MESSAGE:
+        message = message[: _MAX_MESSAGE - 3] + "..."
+    if match is None:
+        return QueryError(f"SPARQL syntax error: {message}")
+    line, column = int(match.group(1)), int(match.group(2))
+    lines = text.split("\n")
+    offset = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+    before = next((t for t in significant if t.end == offset), None)
+    if before is not None:
+        line, column = locate(text, before.offset)
+    return QueryError(f"SPARQL syntax error at {_pointer(text, line, column)}\n{message}")
+
+
+def _columns(text: str, significant: Sequence[Token], projected: Sequence[str]) -> tuple[str, ...]:
     """Projected variables in the order they are written (SELECT * = order of first appearance)."""
-    projected = [str(v) for v in algebra.algebra.get("PV") or []]
     order: dict[str, int] = {}
-    for token in tokens(text):
+    for token in significant:
         if token.kind == "var":
             order.setdefault(token.text[1:], len(order))
     return tuple(sorted(projected, key=lambda name: (order.get(name, len(order)), name)))
 
 
+def _parse_with_oxigraph(text: str, significant: Sequence[Token]) -> tuple[str, ...]:
+    """Parse ``text`` with Oxigraph (on an empty store) and return the projected variables of a SELECT."""
+    import pyoxigraph as ox
+
+    try:
+        answer = ox.Store().query(text, prefixes=dict(PREFIXES))
+    except SyntaxError as exc:
+        raise _syntax_error(text, significant, exc) from None
+    except (OSError, RuntimeError, ValueError):
+        return ()  # it parsed; evaluating it on an empty store failed, which the engine will report
+    if isinstance(answer, ox.QuerySolutions):
+        return tuple(v.value for v in answer.variables)
+    return ()
+
+
 def prepare_query(text: str, *, allow_network: bool = False) -> PreparedQuery:
-    """Parse ``text`` and check it is a read-only query that stays on the local graph.
+    """Check that ``text`` is a read-only query that stays on the local graph, and that it parses.
 
-    Raises QueryError (syntax error or unknown prefix, with line and column) or UnsafeQueryError.
+    Raises QueryError (syntax error or unknown prefix, with line and column) or UnsafeQueryError. The
+    result is cached per text, so each named query is checked once per process.
     """
-    from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
+    return _prepare(text, allow_network)
 
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _prepare(text: str, allow_network: bool) -> PreparedQuery:
+    """prepare_query as a pure function of its arguments, so that it can be cached (errors are not)."""
     if not text.strip():
         raise QueryError("the query is empty")
-    try:
-        parsed = parseQuery(text)
-    except ParseBaseException as exc:
-        update = _refuse_update(text)
-        raise (update or _syntax_error(text, exc)) from None
-    except RecursionError:
-        raise QueryError("the query is too deeply nested for the parser") from None
-    try:
-        algebra = translateQuery(parsed, initNs=dict(PREFIXES))
-    except RecursionError:
-        raise QueryError("the query is too deeply nested for the parser") from None
-    except Exception as exc:
-        match = re.match(r"Unknown namespace prefix : (.*)", str(exc))
-        if match:
-            raise _unknown_prefix_error(text, match.group(1)) from None
-        raise QueryError(f"invalid query: {exc}") from None
-    if not allow_network:
-        _check_safety(text, algebra)
-    form = str(algebra.algebra.name).removesuffix("Query").upper()
-    columns = _select_columns(text, algebra) if form == "SELECT" else ()
-    declared = frozenset(
-        str(dict.get(decl, "prefix") or "") for decl in parsed[0] if decl.name == "PrefixDecl"
-    )
+    significant = check_tokens(text, allow_network=allow_network)
+    form = next((t.keyword for t in significant if t.keyword in _FORMS), "")
+    has_service = any(t.keyword == "SERVICE" for t in significant)
+    # Oxigraph evaluates while it parses, so a query with an allowed SERVICE is left to the engine.
+    projected = () if has_service else _parse_with_oxigraph(text, significant)
+    if not form:
+        raise QueryError(
+            f"not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE at {_where(text, 0)}"
+        )
     return PreparedQuery(
         text=text,
         form=form,
-        columns=columns,
-        declared_prefixes=declared,
-        has_values_clause=dict.get(parsed[1], "valuesClause") is not None,
-        algebra=algebra,
+        columns=_columns(text, significant, projected) if form == "SELECT" else (),
+        declared_prefixes=frozenset(_declared_prefixes(significant)),
+        allow_network=allow_network,
     )

@@ -1,0 +1,106 @@
+"""``ketamine-kg check``: reasoner consistency, the SPARQL quality checks and the SHACL shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ketamine_kg.cli import app
+from ketamine_kg.cli._common import handle_errors, status
+from ketamine_kg.errors import UserError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from ketamine_kg.queries.quality import Consistency
+
+
+def _build_graph(source: Path | None, reason: bool, timeout: float) -> tuple[Graph, Consistency]:
+    """The built graph and the reasoner's verdict; an inconsistent build is re-built unreasoned to check it."""
+    from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
+    from ketamine_kg.pipeline import build_knowledge_graph
+    from ketamine_kg.queries.quality import Consistency
+
+    status("building the knowledge graph from the tables")
+    try:
+        result = build_knowledge_graph(source, reason=reason, reasoner_timeout=timeout, progress=status)
+    except InconsistentOntologyError as exc:
+        graph = build_knowledge_graph(source, reason=False).graph
+        return graph, Consistency(
+            "inconsistent", "HermiT found the ontology inconsistent", tuple(exc.culprits)
+        )
+    except ReasonerError as exc:
+        return build_knowledge_graph(source, reason=False).graph, Consistency("failed", str(exc))
+    return result.graph, Consistency(result.reasoning.status, result.reasoning.message)
+
+
+def _load_data(data: list[Path], reason: bool, timeout: float) -> tuple[Graph, Consistency]:
+    """The merged RDF files and the reasoner's verdict on them."""
+    from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
+    from ketamine_kg.graph_build.rdf_files import load_rdf_files
+    from ketamine_kg.ontology.reason import run_reasoner
+    from ketamine_kg.ontology.schema import load_schema
+    from ketamine_kg.queries.quality import Consistency
+
+    missing = [str(p) for p in data if not p.is_file()]
+    if missing:
+        raise UserError(f"no such RDF file: {', '.join(missing)}")
+    status(f"loading {len(data)} RDF file(s)")
+    graph = load_rdf_files(data)
+    if not reason:
+        return graph, Consistency("skipped", "reasoning skipped (--no-reason)")
+    status("reasoning with HermiT")
+    try:
+        report = run_reasoner(graph, load_schema(), timeout=timeout)
+    except InconsistentOntologyError as exc:
+        return graph, Consistency(
+            "inconsistent", "HermiT found the ontology inconsistent", tuple(exc.culprits)
+        )
+    except ReasonerError as exc:
+        return graph, Consistency("failed", str(exc))
+    return graph, Consistency(report.status, report.message)
+
+
+@app.command()
+@handle_errors
+def check(
+    source: Annotated[
+        Path | None, typer.Option(help="Directory with the six source tables (default: the packaged data).")
+    ] = None,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="Check these RDF files instead of building the graph (repeatable)."),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    reason: Annotated[
+        bool, typer.Option("--reason/--no-reason", help="Check consistency with HermiT (needs Java).")
+    ] = True,
+    reasoner_timeout: Annotated[float, typer.Option(help="Seconds before HermiT is stopped.", min=1)] = 120.0,
+    shacl: Annotated[
+        bool, typer.Option("--shacl/--no-shacl", help="Also validate with the SHACL shapes.")
+    ] = True,
+) -> None:
+    """Check the graph: reasoner consistency, every quality check (must return no rows) and SHACL shapes.
+
+    Exit code 0 when everything passes, 1 on any violation or inconsistency, 2 on bad input.
+    """
+    from importlib import resources
+
+    from ketamine_kg.queries.quality import FORMATS, check_quality, format_report
+
+    if format not in FORMATS:
+        raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+    if data and source:
+        raise UserError("--data and --source cannot be combined")
+    if data:
+        graph, consistency = _load_data(data, reason, reasoner_timeout)
+    else:
+        graph, consistency = _build_graph(source, reason, reasoner_timeout)
+    shapes = Path(str(resources.files("ketamine_kg.ontology") / "shapes.ttl")) if shacl else None
+    status("running the quality checks")
+    report = check_quality(graph, consistency=consistency, shapes=shapes)
+    typer.echo(format_report(report, format), nl=False)
+    if not report.passed:
+        raise typer.Exit(1)
