@@ -9,13 +9,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
 
 from ketamine_kg.errors import RDFParseError, UserError
-from ketamine_kg.vocab import PREFIXES
+
+if TYPE_CHECKING:  # rdflib is imported lazily: `query --data` on the Oxigraph path never needs it
+    from rdflib import Graph
+    from rdflib.term import Node
 
 __all__ = ["from_oxigraph_term", "load_rdf_files", "load_store", "parse_file", "rdf_format"]
 
@@ -97,6 +99,8 @@ def load_store(paths: Sequence[Path]) -> ox.Store:
 
 def from_oxigraph_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
     """Convert a pyoxigraph term to rdflib."""
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -112,6 +116,10 @@ def from_oxigraph_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Tripl
 
 def load_rdf_files(paths: Sequence[Path]) -> Graph:
     """An rdflib graph (named graphs flattened) with the triples of every file."""
+    from rdflib import Graph
+
+    from ketamine_kg.vocab import PREFIXES
+
     quads = [q for path in paths for q in parse_file(path)]
     graph = Graph(bind_namespaces="none")
     for prefix, ns in PREFIXES.items():

@@ -31,19 +31,23 @@ _UPDATE_KEYWORDS = frozenset(
 _FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 _CACHE_SIZE = 1024
 
-_PN_CHARS = r"\w\-\u00B7\u00C0-\uFFFF"  # \w is Unicode-aware: letters, digits and underscore
+# Classes spanning all of Unicode are slow to compile (~5 ms each), so "U+00C0 and up" is a negated range.
+_HIGH = r"[^\x00-\xBF]"
+_PN_CHARS = rf"(?:[0-9A-Za-z_\-\u00B7]|{_HIGH})"  # a superset of SPARQL's PN_CHARS
+_PN_CHARS_DOT = rf"(?:[0-9A-Za-z_.\-\u00B7]|{_HIGH})"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_LOCAL = rf"(?:[{_PN_CHARS}:]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+_LOCAL_END = rf"(?:{_PN_CHARS}|:|{_PLX})"
+_LOCAL = rf"{_LOCAL_END}(?:(?:{_PN_CHARS_DOT}|:|{_PLX})*{_LOCAL_END})?"
 _TOKEN = re.compile(
     rf"""
     (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''|\"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*\"\"\"
       |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<var>[?$](?:[A-Za-z0-9_\u00B7]|{_HIGH})+)
   | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<bnode>_:[{_PN_CHARS}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:(?:{_LOCAL})?)
+  | (?P<bnode>_:{_PN_CHARS}(?:{_PN_CHARS_DOT}*{_PN_CHARS})?)
+  | (?P<pname>(?:(?:[A-Za-z]|{_HIGH})(?:{_PN_CHARS_DOT}*{_PN_CHARS})?)?:(?:{_LOCAL})?)
   | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<other>\S)
