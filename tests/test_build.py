@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +14,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from conftest import RunCli
+from conftest import RunCli, edit_table
 from ketamine_kg.graph_build.atomic import atomic_output, write_bytes_atomic
 from ketamine_kg.graph_build.rdf_files import from_oxigraph_term
 from ketamine_kg.graph_build.serialize import to_turtle
@@ -116,31 +118,33 @@ def test_atomic_write_keeps_old_file_when_interrupted(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
 
 
-def test_killed_build_leaves_earlier_outputs(
-    run_cli: RunCli, fixture_source_dir: Path, tmp_path: Path
+def test_killed_build_leaves_each_output_old_or_new(
+    run_cli: RunCli, fixture_source_dir: Path, source_copy: Path, tmp_path: Path
 ) -> None:
-    out = tmp_path / "out"
-    first = run_cli("build", "--source", fixture_source_dir, "--out", out, "--no-reason")
-    assert first.returncode == 0, first.stderr
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ketamine_kg",
-            "build",
-            "--source",
-            str(fixture_source_dir),
-            "--out",
-            str(out),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    proc.kill()
-    proc.wait()
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert after == before
+    """Kill a build at several moments: every output file is complete, either the old or the new one."""
+    edit_table(source_copy, "entities", 2, "definition", "A racemic dissociative anaesthetic (edited).")
+    old_dir, new_dir = tmp_path / "old", tmp_path / "new"
+    for src, out in ((fixture_source_dir, old_dir), (source_copy, new_dir)):
+        done = run_cli("build", "--source", src, "--out", out)
+        assert done.returncode == 0, done.stderr
+    old = {p.relative_to(old_dir): p.read_bytes() for p in old_dir.rglob("*") if p.is_file()}
+    new = {p.relative_to(new_dir): p.read_bytes() for p in new_dir.rglob("*") if p.is_file()}
+    assert old.keys() == new.keys() and old != new
+    for delay in (0.2, 0.8, 1.5, 2.5, 4.0):
+        out = tmp_path / f"killed-{delay}"
+        shutil.copytree(old_dir, out)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ketamine_kg", "build", "--source", str(source_copy), "--out", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        proc.kill()
+        proc.wait()
+        for name, data in old.items():
+            assert (out / name).read_bytes() in (data, new[name]), (
+                f"{name} is partial after a kill at {delay} s"
+            )
 
 
 def test_build_cli_prints_summary(run_cli: RunCli, fixture_source_dir: Path, tmp_path: Path) -> None:

@@ -240,3 +240,15 @@ def test_write_query_answers(fixture_build: BuildResult, tmp_path: Path) -> None
     assert {p.name: p.read_bytes() for p in again} == first  # deterministic
     assert (tmp_path / "queries" / "drug_targets.csv").read_text().startswith("drug,target,targetLabel")
     assert not list((tmp_path / "queries").glob(".*.tmp"))
+
+
+def test_build_answers_skip_queries_whose_default_entity_is_absent(source_copy: Path) -> None:
+    """Regression: a user's tables without an entity labelled 'ketamine' used to make `build` fail."""
+    from conftest import edit_table
+    from ketamine_kg.pipeline import build_knowledge_graph
+
+    edit_table(source_copy, "entities", 2, "label", "ketamine (racemic)")
+    edit_table(source_copy, "entities", 2, "synonyms", "")
+    answers = render_query_answers(build_knowledge_graph(source_copy, reason=False))
+    assert "queries/drug_targets.csv" in answers
+    assert "queries/cq04_metabolites.csv" not in answers  # its default entity 'ketamine' is not there

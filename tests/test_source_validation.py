@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from collections.abc import Callable
 
 from conftest import RunCli, append_row, edit_table
 from ketamine_kg.errors import SourceValidationError

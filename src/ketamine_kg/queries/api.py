@@ -345,13 +345,20 @@ def _run_named(
 
 
 def render_query_answers(graph: object, *, engine: str = "oxigraph") -> dict[str, bytes]:
-    """``queries/NAME.csv`` -> SPARQL CSV bytes for every named query that needs no input."""
+    """``queries/NAME.csv`` -> SPARQL CSV bytes for every named query that needs no input.
+
+    A query whose default entity is not in this graph (e.g. a user's own tables) is skipped with a warning.
+    """
     runner = open_engine(graph, engine)
     files: dict[str, bytes] = {}
     for name, query in load_catalogue().items():
         if not query.runnable_without_input:
             continue
-        result = _run_named(runner, query, {})  # the catalogue is read once, not once per query
+        try:
+            result = _run_named(runner, query, {})  # the catalogue is read once, not once per query
+        except QueryError as exc:
+            log.warning("query %s not answered: its default parameters do not fit this graph (%s)", name, exc)
+            continue
         if result.form != "SELECT":
             continue
         files[f"queries/{name}.csv"] = format_result(result, "csv").encode("utf-8")
