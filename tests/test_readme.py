@@ -36,3 +36,22 @@ def test_every_cli_command_is_documented() -> None:
     names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
     for name in names:
         assert f"ketamine-kg {name}" in README, name
+
+
+def test_readme_figures_match_the_build(real_build: object) -> None:
+    from ketamine_kg.pipeline import BuildResult
+
+    assert isinstance(real_build, BuildResult)
+    s = real_build.summary
+
+    def join(counts: dict[str, int]) -> str:
+        return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+    assert f"| triples (asserted + inferred) | {s.triples} |" in README
+    assert f"| entities per category | {join(s.entities_per_category)} |" in README
+    assert f"| assertions | {s.assertions} " in README
+    assert f"| quantities | {s.quantities} |" in README
+    assert f"| sources | {s.sources} |" in README
+    assert f"| claims by status | {join(s.claims_by_status)} |" in README
+    assert f"| identifiers by prefix | {join(s.identifiers_by_prefix)} |" in README
+    assert f"| inferred facts (HermiT) | {s.inferred} |" in README
