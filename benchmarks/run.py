@@ -114,6 +114,11 @@ def _reset_hwm() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
+def _rss_kb() -> int:
+    match = re.search(r"VmRSS:\s+(\d+)", Path("/proc/self/status").read_text())
+    return int(match.group(1)) if match else 0
+
+
 def measure(fn: Callable[[], Any], reps: int) -> tuple[dict[str, Any], Any]:
     """Run ``fn`` ``reps`` times; times, peak RSS of the step, and the last result."""
     times: list[float] = []
@@ -128,6 +133,41 @@ def measure(fn: Callable[[], Any], reps: int) -> tuple[dict[str, Any], Any]:
     return {"times": times, "peak_kb": _hwm_kb()}, result
 
 
+@dataclass
+class Variant:
+    """One contestant of an interleaved measurement: its callable, how many runs, its figures."""
+
+    fn: Callable[[], Any]
+    reps: int
+    times: list[float] = field(default_factory=list)
+    extra_kb: int = 0  # largest (peak during a call - resident before it)
+    result: Any = None
+    digest: bool = False  # keep the sha256 of every result (outside the timed region)
+    digests: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict[str, Any]:
+        return {"times": self.times, "peak_kb": self.extra_kb}
+
+
+def interleave(variants: dict[str, Variant]) -> dict[str, Variant]:
+    """Round-robin the variants (A, B, C, A, B, C, ...) so machine-load drift hits them alike."""
+    for round_no in range(max(v.reps for v in variants.values())):
+        for variant in variants.values():
+            if round_no >= variant.reps:
+                continue
+            variant.result = None  # drop the previous store/graph before building the next one
+            gc.collect()
+            before = _rss_kb()
+            _reset_hwm()
+            start = time.perf_counter()
+            variant.result = variant.fn()
+            variant.times.append(time.perf_counter() - start)
+            variant.extra_kb = max(variant.extra_kb, _hwm_kb() - before)
+            if variant.digest:
+                variant.digests.append(hashlib.sha256(variant.result).hexdigest())
+    return variants
+
+
 # --------------------------------------------------------------------------- worker (subprocess) side
 
 
@@ -136,93 +176,77 @@ def _bare_rows(store: Any, text: str) -> list[tuple[Any, ...]]:
 
 
 def worker(spec: dict[str, Any]) -> dict[str, Any]:
-    """One engine on one file: load, query shapes, export (as far as ``spec['steps']`` asks)."""
-    engine, path, reps = spec["engine"], Path(spec["path"]), int(spec["reps"])
-    steps = set(spec["steps"])
-    out: dict[str, Any] = {"engine": engine}
-    gc.collect()
-    if engine == "view":
-        return _view_worker(path, reps, out)
+    """All engines on one file in one process, interleaved: load, query shapes, export."""
+    path, reps, heavy = Path(spec["path"]), int(spec["reps"]), int(spec["heavy_reps"])
+    if spec["engine"] == "view":
+        return _view_worker(path, reps, heavy, {"engine": "view"})
     import pyoxigraph as ox
+    import rdflib
 
+    from ketamine_kg.graph_build.rdf_files import load_store
+    from ketamine_kg.graph_build.serialize import to_turtle_store
+    from ketamine_kg.queries import open_engine, run_sparql
     from ketamine_kg.vocab import PREFIXES
 
-    data: Any
-    if engine == "oxigraph":
+    def bulk_load() -> Any:
+        store = ox.Store()
+        store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
+        return store
 
-        def load() -> Any:
-            store = ox.Store()
-            store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
-            return store
+    out: dict[str, Any] = {"engine": "all", "load": {}, "queries": {}, "export": {}}
+    loads = interleave(
+        {
+            "oxigraph": Variant(bulk_load, reps),
+            "project": Variant(lambda: load_store([path]), reps),
+            "project_query_path": Variant(lambda: open_engine(load_store([path])), reps),
+            "rdflib": Variant(lambda: rdflib.Graph().parse(path, format="turtle"), heavy),
+        }
+    )
+    out["load"] = {name: v.figures() for name, v in loads.items()}
+    bare, runner, graph = loads["oxigraph"].result, loads["project_query_path"].result, loads["rdflib"].result
+    loads["project"].result = None
+    gc.collect()
+    out["triples"] = len(bare)
+    out["resident_mb"] = _rss_kb() / 1024
+    for name, text in QUERIES.items():
+        runs = interleave(
+            {
+                "oxigraph": Variant(lambda text=text: _bare_rows(bare, text), reps),  # type: ignore[misc]
+                "project": Variant(lambda text=text: run_sparql(runner, text).rows, reps),  # type: ignore[misc]
+                "project_no_deadline": Variant(
+                    lambda text=text: run_sparql(runner, text, timeout=None).rows,  # type: ignore[misc]
+                    reps,
+                ),
+                "rdflib": Variant(lambda text=text: [tuple(r) for r in graph.query(text)], heavy),  # type: ignore[misc]
+            }
+        )
+        out["queries"][name] = {k: {**v.figures(), "rows": len(v.result)} for k, v in runs.items()}
+        assert len({len(v.result) for v in runs.values()}) == 1, f"engines disagree on {name}"
 
-        out["load"], data = measure(load, reps)
+    def dump() -> bytes:
+        data = bare.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+        assert isinstance(data, bytes)
+        return data
 
-        def run(text: str) -> Any:
-            return _bare_rows(data, text)
-
-        def export() -> bytes:
-            dumped = data.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
-            assert isinstance(dumped, bytes)
-            return dumped
-
-    elif engine in {"project", "project_no_deadline"}:
-        from ketamine_kg.graph_build.rdf_files import load_store
-        from ketamine_kg.graph_build.serialize import to_turtle_store
-        from ketamine_kg.queries import DEFAULT_TIMEOUT, open_engine, run_sparql
-
-        timeout = None if engine == "project_no_deadline" else DEFAULT_TIMEOUT
-        if "load" in steps:
-            out["load"], data = measure(lambda: load_store([path]), reps)
-            data = None
-            out["load_query_path"], runner = measure(lambda: open_engine(load_store([path])), reps)
-        else:
-            runner = open_engine(load_store([path]))
-        data = runner.store
-
-        def run(text: str) -> Any:
-            return run_sparql(runner, text, timeout=timeout).rows
-
-        def export() -> bytes:
-            return to_turtle_store(data)
-
-        if "export" in steps:  # a second, independent load must export the same bytes
-            out["export_fresh_load"] = hashlib.sha256(to_turtle_store(load_store([path]))).hexdigest()
-
-    elif engine == "rdflib":
-        import rdflib
-
-        out["load"], data = measure(lambda: rdflib.Graph().parse(path, format="turtle"), reps)
-
-        def run(text: str) -> Any:
-            return [tuple(row) for row in data.query(text)]
-
-        def export() -> bytes:
-            return data.serialize(format="turtle").encode("utf-8")  # type: ignore[no-any-return]
-
-    else:
-        raise SystemExit(f"unknown engine {engine}")
-    out["triples"] = len(data)
-    if "queries" in steps:
-        out["queries"] = {}
-        for name, text in QUERIES.items():
-            figures, rows = measure(lambda text=text: run(text), reps)  # type: ignore[misc]
-            figures["rows"] = len(rows)
-            out["queries"][name] = figures
-    if "export" in steps:
-        digests: list[str] = []
-
-        def timed_export() -> int:
-            produced = export()
-            digests.append(hashlib.sha256(produced).hexdigest())
-            return len(produced)
-
-        out["export"], size = measure(timed_export, reps)
-        out["export"]["bytes"] = size
-        out["export"]["sha256"] = sorted(set(digests))
+    exports = interleave(
+        {
+            "oxigraph": Variant(dump, reps),
+            "project": Variant(lambda: to_turtle_store(runner.store), reps, digest=True),
+            "rdflib": Variant(lambda: graph.serialize(format="turtle").encode("utf-8"), heavy),
+        }
+    )
+    out["export"] = {k: {**v.figures(), "bytes": len(v.result)} for k, v in exports.items()}
+    digests = set(exports["project"].digests)
+    for variant in exports.values():
+        variant.result = None
+    runner = bare = graph = None
+    gc.collect()
+    digests.add(hashlib.sha256(to_turtle_store(load_store([path]))).hexdigest())  # an independent load
+    out["export"]["project"]["sha256"] = sorted(digests)
     return out
 
 
-def _view_worker(path: Path, reps: int, out: dict[str, Any]) -> dict[str, Any]:
+def _view_worker(path: Path, reps: int, heavy_reps: int, out: dict[str, Any]) -> dict[str, Any]:
     """The explorer path of ``render --data FILE --focus``: rdflib graph, projection, 5,000-node view, HTML."""
     import networkx as nx
 
@@ -230,7 +254,7 @@ def _view_worker(path: Path, reps: int, out: dict[str, Any]) -> dict[str, Any]:
     from ketamine_kg.graph_build.rdf_files import load_rdf_files
     from ketamine_kg.visualize import render_html
 
-    heavy = max(1, min(reps, int(os.environ.get("KKG_BENCH_HEAVY_REPS", reps))))
+    heavy = max(1, min(reps, heavy_reps))
     out["read"], graph = measure(lambda: load_rdf_files([path]), heavy)
     out["triples"] = len(graph)
     out["iterate_floor"], _ = measure(lambda: sum(1 for _ in graph), heavy)
@@ -362,8 +386,50 @@ def _ratio_row(
     )
 
 
+def _pair(
+    cmd: Sequence[str], reference: Sequence[str], reps: int
+) -> tuple[tuple[list[float], int], tuple[list[float], int]]:
+    """``cmd`` and its reference, run alternately ``reps`` times each."""
+    ours: tuple[list[float], int] = ([], 0)
+    theirs: tuple[list[float], int] = ([], 0)
+    for _ in range(reps):
+        t, peak = run_process(reference, 1)
+        theirs = (theirs[0] + t, max(theirs[1], peak))
+        t, peak = run_process(cmd, 1)
+        ours = (ours[0] + t, max(ours[1], peak))
+    return ours, theirs
+
+
+def _process_rows(
+    report: Report,
+    scale: str,
+    step: str,
+    names: tuple[str, str],
+    pair: tuple[tuple[list[float], int], tuple[list[float], int]],
+    target: float,
+) -> None:
+    (ours, our_peak), (theirs, their_peak) = pair
+    ref = float(statistics.median(theirs))
+    med = float(statistics.median(ours))
+    report.add(Row(scale, step, names[1], ref, len(theirs), "", 1.0, "", None, their_peak / 1024))
+    report.add(
+        Row(
+            scale,
+            step,
+            names[0],
+            med,
+            len(ours),
+            names[1],
+            med / ref,
+            f"<= {target:g}x",
+            med / ref <= target,
+            our_peak / 1024,
+        )
+    )
+
+
 def bench_scale(report: Report, size: str, reps: int, heavy_reps: int, is_big: bool) -> None:
-    """All in-process steps at one scale."""
+    """All in-process steps at one scale (one interleaved worker), the explorer path and ``query --data``."""
     sys.path.insert(0, str(HERE))
     import scale as scale_mod
 
@@ -372,64 +438,62 @@ def bench_scale(report: Report, size: str, reps: int, heavy_reps: int, is_big: b
     print(
         f"\n== {size}: {path.name} ({path.stat().st_size / 1e6:.1f} MB, ready in {time.perf_counter() - start:.1f} s)"
     )
-    common = {"path": str(path), "steps": ["load", "queries", "export"]}
-    bare = run_worker({**common, "engine": "oxigraph", "reps": reps})
-    project = run_worker({**common, "engine": "project", "reps": reps})
-    direct = run_worker({**common, "engine": "project_no_deadline", "reps": reps, "steps": ["queries"]})
-    rdf = run_worker({**common, "engine": "rdflib", "reps": heavy_reps})
+    res = run_worker({"engine": "all", "path": str(path), "reps": reps, "heavy_reps": heavy_reps})
     capped = f"rdflib capped at {heavy_reps} run(s)" if heavy_reps < reps else ""
-    report.notes.append(f"{size}: {bare['triples']:,} triples in the store ({path.name})")
+    report.notes.append(
+        f"{size}: {res['triples']:,} triples ({path.name}, {path.stat().st_size / 1e6:.1f} MB); the worker held "
+        f"{res['resident_mb']:.0f} MB resident with all three engines loaded"
+    )
 
-    ref = _median(bare["load"])
+    load = res["load"]
     ref_name = "pyoxigraph Store.bulk_load"
-    _ratio_row(report, size, "load", ref_name, bare["load"], ref_name, ref)
-    _ratio_row(report, size, "load", "project load_store", project["load"], ref_name, ref, 1.3)
+    ref = _median(load["oxigraph"])
+    _ratio_row(report, size, "load", ref_name, load["oxigraph"], ref_name, ref)
+    _ratio_row(report, size, "load", "project load_store", load["project"], ref_name, ref, 1.3)
     _ratio_row(
         report,
         size,
         "load",
         "project open_engine(load_store)",
-        project["load_query_path"],
+        load["project_query_path"],
         ref_name,
         ref,
         1.3,
     )
-    _ratio_row(report, size, "load", "rdflib Graph.parse", rdf["load"], ref_name, ref, note=capped)
+    _ratio_row(report, size, "load", "rdflib Graph.parse", load["rdflib"], ref_name, ref, note=capped)
 
-    for name in QUERIES:
-        qref = _median(bare["queries"][name])
-        rows = bare["queries"][name]["rows"]
+    for name, runs in res["queries"].items():
+        qref = _median(runs["oxigraph"])
+        step = f"query {name}"
         _ratio_row(
             report,
             size,
-            f"query {name}",
+            step,
             "pyoxigraph Store.query",
-            bare["queries"][name],
+            runs["oxigraph"],
             "bare",
             qref,
-            note=f"{rows} rows",
+            note=f"{runs['oxigraph']['rows']} rows",
         )
-        _ratio_row(
-            report, size, f"query {name}", "project run_sparql", project["queries"][name], "bare", qref, 1.5
-        )
+        _ratio_row(report, size, step, "project run_sparql", runs["project"], "bare", qref, 1.5)
         _ratio_row(
             report,
             size,
-            f"query {name}",
+            step,
             "project run_sparql(timeout=None)",
-            direct["queries"][name],
+            runs["project_no_deadline"],
             "bare",
             qref,
             1.5,
             note="no deadline thread",
         )
-        pmed = _median(project["queries"][name])
+        pmed = _median(runs["project"])
         _ratio_row(
             report,
             size,
-            f"query {name}",
+            step,
             "rdflib Graph.query (ratio: rdflib/project)",
-            rdf["queries"][name],
+            runs["rdflib"],
             "project",
             pmed,
             20 if is_big else None,
@@ -437,51 +501,51 @@ def bench_scale(report: Report, size: str, reps: int, heavy_reps: int, is_big: b
             at_least=True,
         )
 
-    eref = _median(bare["export"])
+    exp = res["export"]
     ename = "pyoxigraph Store.dump(turtle)"
+    eref = _median(exp["oxigraph"])
     _ratio_row(
         report,
         size,
         "export turtle",
         ename,
-        bare["export"],
+        exp["oxigraph"],
         ename,
         eref,
-        note=f"{bare['export']['bytes'] / 1e6:.1f} MB, not deterministic across loads",
+        note=f"{exp['oxigraph']['bytes'] / 1e6:.1f} MB, store order",
     )
-    digests = set(project["export"]["sha256"]) | {project["export_fresh_load"]}
-    stable = "byte-identical over runs and loads" if len(digests) == 1 else "NOT byte-identical"
+    stable = len(exp["project"]["sha256"]) == 1
     _ratio_row(
         report,
         size,
         "export turtle",
         "project to_turtle_store",
-        project["export"],
+        exp["project"],
         ename,
         eref,
         2.0,
-        note=f"{project['export']['bytes'] / 1e6:.1f} MB, sorted, {stable}",
+        note=f"{exp['project']['bytes'] / 1e6:.1f} MB, sorted, {'byte-identical over runs and loads' if stable else 'NOT byte-identical'}",
     )
     _ratio_row(
         report,
         size,
         "export turtle",
         "rdflib Graph.serialize(turtle)",
-        rdf["export"],
+        exp["rdflib"],
         ename,
         eref,
         note=capped,
     )
     report.notes.append(
-        f"{size}: deterministic export sha256 {project['export']['sha256'][0][:16]}… "
-        f"({'stable' if len(digests) == 1 else 'UNSTABLE'} over {reps} runs and two independent loads)"
+        f"{size}: deterministic export sha256 {exp['project']['sha256'][0][:16]}… "
+        f"({'identical' if stable else 'DIFFERENT'} over {reps} runs and an independent load)"
     )
 
-    view = run_worker({"engine": "view", "path": str(path), "reps": reps, "steps": []})
+    view = run_worker({"engine": "view", "path": str(path), "reps": reps, "heavy_reps": heavy_reps})
     vn, ve = view["view"]
     nn, ne = view["network"]
-    floor = _median(view["iterate_floor"])
-    _ratio_row(report, size, "view: read rdflib", "project load_rdf_files", view["read"], "", None)
+    vcap = f"capped at {heavy_reps} run(s)" if heavy_reps < reps else ""
+    _ratio_row(report, size, "view: read rdflib", "project load_rdf_files", view["read"], "", None, note=vcap)
     _ratio_row(
         report,
         size,
@@ -489,8 +553,8 @@ def bench_scale(report: Report, size: str, reps: int, heavy_reps: int, is_big: b
         "project to_network (whole graph)",
         view["projection"],
         "one pass over the rdflib graph",
-        floor,
-        note=f"{nn} nodes, {ne} edges",
+        _median(view["iterate_floor"]),
+        note=f"{nn} nodes, {ne} edges {vcap}",
     )
     _ratio_row(
         report,
@@ -502,7 +566,6 @@ def bench_scale(report: Report, size: str, reps: int, heavy_reps: int, is_big: b
         None,
         note=f"{vn} nodes, {ve} edges",
     )
-    hfloor = _median(view["html_floor"])
     _ratio_row(
         report,
         size,
@@ -510,45 +573,23 @@ def bench_scale(report: Report, size: str, reps: int, heavy_reps: int, is_big: b
         "project render_html",
         view["html"],
         "json.dumps of the view",
-        hfloor,
+        _median(view["html_floor"]),
         note=f"{view['html']['bytes'] / 1e6:.1f} MB page",
     )
 
-    kkg = _console_script()
     text = QUERIES[CLI_QUERY]
-    ours, our_peak = run_process(
-        [kkg, "query", "--data", str(path), "--sparql", text, "--format", "csv"], reps
+    pair = _pair(
+        [_console_script(), "query", "--data", str(path), "--sparql", text, "--format", "csv"],
+        [sys.executable, "-c", BARE_QUERY, str(path), text],
+        reps,
     )
-    theirs, their_peak = run_process([sys.executable, "-c", BARE_QUERY, str(path), text], reps)
-    ref = float(statistics.median(theirs))
-    report.add(
-        Row(
-            size,
-            "process query --data",
-            "bare pyoxigraph script",
-            ref,
-            reps,
-            "",
-            1.0,
-            "",
-            None,
-            their_peak / 1024,
-        )
-    )
-    med = float(statistics.median(ours))
-    report.add(
-        Row(
-            size,
-            "process query --data",
-            "ketamine-kg query --data",
-            med,
-            reps,
-            "bare script",
-            med / ref,
-            "<= 1.3x",
-            med / ref <= 1.3,
-            our_peak / 1024,
-        )
+    _process_rows(
+        report,
+        size,
+        "process query --data",
+        ("ketamine-kg query --data", "bare pyoxigraph script"),
+        pair,
+        1.3,
     )
 
 
@@ -558,68 +599,25 @@ def _console_script() -> str:
 
 
 def bench_processes(report: Report, reps: int) -> None:
-    """CLI start-up and the curated build, each against its floor."""
+    """CLI start-up and the curated build, each against its floor (alternating runs)."""
     kkg = _console_script()
     print("\n== processes")
-    floor, floor_peak = run_process([sys.executable, "-c", "import typer"], reps)
-    ours, our_peak = run_process([kkg, "--help"], reps)
-    ref = float(statistics.median(floor))
-    report.add(
-        Row(
-            "-", "process --help", "python -c 'import typer'", ref, reps, "", 1.0, "", None, floor_peak / 1024
-        )
+    pair = _pair([kkg, "--help"], [sys.executable, "-c", "import typer"], reps)
+    _process_rows(
+        report, "-", "process --help", ("ketamine-kg --help", "python -c 'import typer'"), pair, 1.5
     )
-    med = float(statistics.median(ours))
-    report.add(
-        Row(
-            "-",
-            "process --help",
-            "ketamine-kg --help",
-            med,
-            reps,
-            "import typer",
-            med / ref,
-            "<= 1.5x",
-            med / ref <= 1.5,
-            our_peak / 1024,
-        )
-    )
-
     packaged = ROOT / "src/ketamine_kg/ontology/data/entities.tsv"
     source = [] if packaged.exists() else ["--source", str(ROOT / "tests/fixtures/source")]
-    what = "curated (packaged) tables" if packaged.exists() else "fixture tables (packaged tables missing)"
-    floor, floor_peak = run_process([sys.executable, "-c", HERMIT_FLOOR], reps)
+    what = "curated tables" if packaged.exists() else "fixture tables (packaged tables missing)"
     with tempfile.TemporaryDirectory() as tmp:
-        ours, our_peak = run_process([kkg, "build", "--out", tmp, *source], reps)
-    ref = float(statistics.median(floor))
-    report.add(
-        Row(
-            "-",
-            "process build",
-            "floor: imports + trivial HermiT",
-            ref,
-            reps,
-            "",
-            1.0,
-            "",
-            None,
-            floor_peak / 1024,
-        )
-    )
-    med = float(statistics.median(ours))
-    report.add(
-        Row(
-            "-",
-            "process build",
-            f"ketamine-kg build ({what})",
-            med,
-            reps,
-            "floor",
-            med / ref,
-            "<= 3x",
-            med / ref <= 3,
-            our_peak / 1024,
-        )
+        pair = _pair([kkg, "build", "--out", tmp, *source], [sys.executable, "-c", HERMIT_FLOOR], reps)
+    _process_rows(
+        report,
+        "-",
+        "process build",
+        (f"ketamine-kg build ({what})", "floor: imports + trivial HermiT"),
+        pair,
+        3.0,
     )
 
 
@@ -658,8 +656,11 @@ def write_results(report: Report, header: list[str], command: str, elapsed: floa
         "# Benchmark results",
         "",
         f"Written by `{command}` in {elapsed / 60:.1f} min. Medians of the runs shown; every ratio is against",
-        "a reference measured in the same run. Peak memory: VmHWM of the worker for that step (in-process steps)",
-        "or ru_maxrss of the child process (process steps).",
+        "a reference measured in the same run; load, query and export variants run interleaved (A, B, C, A, B, C…)",
+        "in one worker process so that drift in machine load hits them alike. Peak MB: for load/query/export, the",
+        "largest rise of the worker's peak RSS (VmHWM, reset before each run) over its RSS just before the run, i.e.",
+        "the memory the step itself needs on top of what is loaded (Rust allocations included); for view steps the",
+        "view worker's peak RSS; for process steps the child's ru_maxrss.",
         "",
         *header,
         "",
@@ -679,6 +680,17 @@ def write_results(report: Report, header: list[str], command: str, elapsed: floa
     print(f"\nwrote {RESULTS}")
 
 
+def refresh_notes() -> None:
+    """Replace everything after the generated part of RESULTS.md with the current NOTES.md."""
+    from ketamine_kg.graph_build.atomic import write_text_atomic
+
+    text = RESULTS.read_text(encoding="utf-8")
+    data = text.index("## Data")
+    cut = text.find("\n\n", data + len("## Data\n\n"))  # the end of the data list
+    notes = NOTES_FILE.read_text(encoding="utf-8")
+    write_text_atomic(RESULTS, text[: cut + 2] + notes)
+
+
 #: Hand-written analysis (why each missed target is missed, what was fixed), appended to RESULTS.md.
 NOTES_FILE = HERE / "NOTES.md"
 
@@ -694,10 +706,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--write-results", action="store_true", help="write benchmarks/RESULTS.md")
     parser.add_argument("--no-processes", action="store_true", help="skip the CLI/build process steps")
+    parser.add_argument(
+        "--refresh-notes", action="store_true", help="only replace the notes in RESULTS.md with NOTES.md"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker))))
+        return 0
+    if args.refresh_notes:
+        refresh_notes()
         return 0
     reps = args.reps or (3 if args.quick else 5)
     scales = ["10k"] if args.quick else (args.scale or ["10k", "100k", "1m"])
@@ -709,7 +727,6 @@ def main(argv: list[str] | None = None) -> int:
     for size in scales:
         big = size.lower() == "1m"
         heavy = min(reps, args.heavy_reps) if big else reps
-        os.environ["KKG_BENCH_HEAVY_REPS"] = str(heavy)
         bench_scale(report, size, reps, heavy, big)
     if not args.no_processes:
         bench_processes(report, reps)

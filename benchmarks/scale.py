@@ -318,7 +318,7 @@ def _generate(target: int, seed: int) -> ScaleGraph:
 
 
 def _link_new(b: _Builder, kind: str, j: int, pools: dict[str, list[ox.NamedNode]]) -> None:
-    """Relations a freshly created pool member takes part in (causal chains, subtype trees, enzymes)."""
+    """Relations a freshly created pool member takes part in (causal chains and subtype trees)."""
     node = pools[kind][j]
     rng = b.rng
     if kind == "receptor" and pools["pathway"]:

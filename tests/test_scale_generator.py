@@ -78,6 +78,7 @@ def test_written_files_are_identical_and_parse(tmp_path: Path) -> None:
 
 def test_size_is_close_to_the_target(store: ox.Store) -> None:
     assert SIZE <= len(store) < SIZE + 400  # stops after the drug family that reaches the target
+    assert scale.generate(SIZE, seed=11).count == len(store)  # no triple is generated twice
     assert scale.parse_size("10k") == 10_000
     assert scale.parse_size("1m") == 1_000_000
     assert scale.parse_size("2500") == 2_500

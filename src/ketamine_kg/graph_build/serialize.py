@@ -57,14 +57,28 @@ def to_turtle(graph: Graph) -> bytes:
 
 
 def fix_prefix_order(turtle: bytes) -> bytes:
-    """pyoxigraph writes @prefix lines in hash-map order; put them in the curated order instead."""
-    lines = turtle.split(b"\n")
-    count = 0
-    while count < len(lines) and lines[count].startswith(b"@prefix "):
-        count += 1
+    """pyoxigraph writes @prefix lines in hash-map order; put them in the curated order instead.
+
+    Only the header is split and rebuilt; the body (megabytes at scale) is copied once.
+    """
+    header: list[bytes] = []
+    end = 0
+    body: bytes | None = None  # None: the text ends inside the header, without a final newline
+    while turtle.startswith(b"@prefix ", end):
+        newline = turtle.find(b"\n", end)
+        if newline < 0:
+            header.append(turtle[end:])
+            break
+        header.append(turtle[end:newline])
+        end = newline + 1
+    else:
+        body = turtle[end:]
+    if not header:
+        return turtle
     rank = {name.encode(): i for i, name in enumerate(PREFIXES)}
-    header = sorted(lines[:count], key=lambda line: rank.get(line[8:].split(b":", 1)[0], len(rank)))
-    return b"\n".join(header + lines[count:])
+    header.sort(key=lambda line: rank.get(line[8:].split(b":", 1)[0], len(rank)))
+    joined = b"\n".join(header)
+    return joined if body is None else joined + b"\n" + body
 
 
 def sorted_ntriples_lines(

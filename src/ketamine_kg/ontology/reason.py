@@ -1,13 +1,19 @@
-"""Run HermiT (owlready2's copy) in a child process with a timeout; explain inconsistencies."""
+"""Run HermiT (the copy shipped with owlready2) on Java with a timeout; explain inconsistencies.
+
+owlready2's ``sync_reasoner`` has no timeout, leaks its temporary file when Java fails and raises an empty
+error on inconsistency, so HermiT is started here directly, with owlready2's options, in a private
+temporary directory and its own process group.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -18,7 +24,6 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
-from ketamine_kg.ontology import _hermit_worker
 from ketamine_kg.ontology.schema import Schema
 from ketamine_kg.ontology.triples import schema_iri
 from ketamine_kg.vocab import OWL, PREFIXES, RDF, RDFS
@@ -29,6 +34,10 @@ log = logging.getLogger(__name__)
 
 Triple = tuple[Node, Node, Node]
 DEFAULT_TIMEOUT = 120.0
+HERMIT_OPTIONS = ("-c", "-O", "-D", "-I", "-Y")  # as owlready2's sync_reasoner(infer_property_values=True)
+PROPERTY_LINE = re.compile(r"^<([^>]+)> \(known instances:(.*?)\|\s*possible instances:", re.MULTILINE)
+PAIR = re.compile(r"\(<([^>]+)>, <([^>]+)>\)")
+TYPE_LINE = re.compile(r"^Type\( <([^>]+)> <([^>]+)> \)$", re.MULTILINE)
 CORE_ANNOTATIONS = frozenset({RDFS.label, RDFS.comment, RDFS.seeAlso, OWL.versionInfo})
 
 
@@ -57,6 +66,30 @@ def find_java() -> str | None:
     return shutil.which(candidate)
 
 
+def hermit_classpath() -> str:
+    """The classpath of the HermiT build that ships inside owlready2 (found without importing owlready2)."""
+    spec = importlib.util.find_spec("owlready2")
+    if spec is None or spec.origin is None:
+        raise ReasonerError("owlready2 is not installed, so its HermiT cannot run; reinstall ketamine-kg")
+    base = Path(spec.origin).parent / "hermit"
+    return os.pathsep.join([str(base), str(base / "HermiT.jar")])
+
+
+def hermit_command(java: str, ontology: Path, tmp: Path) -> list[str]:
+    """owlready2's HermiT invocation (same classification options) with a JIT setting for short runs."""
+    return [
+        java,
+        "-Xmx2000M",
+        "-XX:TieredStopAtLevel=1",  # a short run: the quick JIT tier starts faster and finishes sooner
+        f"-Djava.io.tmpdir={tmp}",
+        "-cp",
+        hermit_classpath(),
+        "org.semanticweb.HermiT.cli.CommandLine",
+        *HERMIT_OPTIONS,
+        ontology.resolve().as_uri(),
+    ]
+
+
 def run_reasoner(graph: Graph, schema: Schema, *, timeout: float = DEFAULT_TIMEOUT) -> ReasoningReport:
     """Check consistency with HermiT and return the new entailments (never asserted ones).
 
@@ -72,18 +105,16 @@ def run_reasoner(graph: Graph, schema: Schema, *, timeout: float = DEFAULT_TIMEO
         )
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ketamine-kg-reason-") as tmp:
-        in_path, out_path = Path(tmp) / "in.nt", Path(tmp) / "out.nt"
+        in_path = Path(tmp) / "ontology.nt"
         in_path.write_bytes(logical_axioms(graph).serialize(format="nt", encoding="utf-8"))
-        env = {**os.environ, "TMPDIR": tmp, "KETAMINE_KG_JAVA": java}
         proc = subprocess.Popen(
-            [sys.executable, "-m", _hermit_worker.__name__, str(in_path), str(out_path)],
+            hermit_command(java, in_path, Path(tmp)),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=env,
             start_new_session=True,
         )
         try:
-            _, err = proc.communicate(timeout=timeout)
+            out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
@@ -91,21 +122,30 @@ def run_reasoner(graph: Graph, schema: Schema, *, timeout: float = DEFAULT_TIMEO
                 f"HermiT did not finish within {timeout:g} s and was stopped; "
                 "raise --reasoner-timeout or build with --no-reason"
             ) from None
-        seconds = time.perf_counter() - start
-        if proc.returncode == _hermit_worker.INCONSISTENT:
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        if b"InconsistentOntologyException" in err + out:
             culprits = explain_inconsistency(graph, schema)
             detail = "\n".join(f"  - {c}" for c in culprits) or (
                 "  (no simple cause found: look for individuals in disjoint classes or pairs linked by "
                 "disjoint properties)"
             )
             raise InconsistentOntologyError(f"HermiT found the ontology inconsistent:\n{detail}", culprits)
-        if proc.returncode != 0:
-            tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
-            raise ReasonerError("HermiT failed: " + (" | ".join(tail) or f"exit code {proc.returncode}"))
-        entailed = Graph().parse(out_path, format="nt")
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise ReasonerError("HermiT failed: " + (" | ".join(tail) or f"exit code {proc.returncode}"))
+    entailed = parse_hermit_output(out.decode("utf-8", "replace"))
     inferred = tuple(sorted(_new_facts(graph, entailed), key=lambda t: tuple(str(x) for x in t)))
     log.info("HermiT: consistent, %d inferred facts in %.2f s", len(inferred), seconds)
     return ReasoningReport("consistent", "consistent (HermiT)", inferred, seconds)
+
+
+def parse_hermit_output(text: str) -> list[Triple]:
+    """Property values (``-Y``) and direct types of individuals (``-I``) from HermiT's output."""
+    facts: list[Triple] = []
+    for prop, known in PROPERTY_LINE.findall(text):
+        facts += [(URIRef(s), URIRef(prop), URIRef(o)) for s, o in PAIR.findall(known)]
+    facts += [(URIRef(i), RDF.type, URIRef(c)) for i, c in TYPE_LINE.findall(text)]
+    return facts
 
 
 def logical_axioms(graph: Graph) -> Graph:
@@ -124,7 +164,7 @@ def logical_axioms(graph: Graph) -> Graph:
     return slim
 
 
-def _new_facts(graph: Graph, entailed: Graph) -> list[Triple]:
+def _new_facts(graph: Graph, entailed: list[Triple]) -> list[Triple]:
     """Entailed triples about project individuals that are not already asserted."""
     ids = PREFIXES["kg"]
     trivial = {OWL.Thing, OWL.NamedIndividual}
