@@ -252,3 +252,95 @@ def test_build_answers_skip_queries_whose_default_entity_is_absent(source_copy: 
     answers = render_query_answers(build_knowledge_graph(source_copy, reason=False))
     assert "queries/drug_targets.csv" in answers
     assert "queries/cq04_metabolites.csv" not in answers  # its default entity 'ketamine' is not there
+
+
+def _term_zoo() -> Any:
+    """A graph with every kind of value a result can hold, in non-canonical lexical forms."""
+    import rdflib
+    from rdflib.namespace import RDFS, XSD
+
+    graph = rdflib.Graph()
+    ex = rdflib.Namespace("https://w3id.org/ketamine-kg/id/")
+    subject = ex.zoo
+    graph.add((subject, RDFS.label, rdflib.Literal("zoo")))
+    values = [
+        rdflib.Literal("01.50", datatype=XSD.decimal),
+        rdflib.Literal("1e3", datatype=XSD.double),
+        rdflib.Literal("007", datatype=XSD.integer),
+        rdflib.Literal("1", datatype=XSD.boolean),
+        rdflib.Literal("2019-03-05", datatype=XSD.date),
+        rdflib.Literal("plain"),
+        rdflib.Literal('tab\there "quoted"\nnew line', lang="EN-GB"),
+        ex.unlabelled,
+        ex.zoo,
+    ]
+    for value in values:
+        graph.add((subject, RDFS.seeAlso, value))
+    return graph
+
+
+ZOO_QUERY = "SELECT ?s ?o WHERE { ?s rdfs:seeAlso ?o } ORDER BY STR(?o)"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "table"])
+def test_engines_format_every_kind_of_term_alike(fmt: str) -> None:
+    graph = _term_zoo()
+    answers = [format_result(run_sparql(graph, ZOO_QUERY, engine=e), fmt) for e in ("oxigraph", "rdflib")]
+    assert answers[0] == answers[1]
+
+
+def test_oxigraph_values_are_canonical_without_rdflib_terms() -> None:
+    result = run_sparql(_term_zoo(), ZOO_QUERY)
+    tsv = format_result(result, "tsv")
+    for expected in (
+        '"1.5"^^<http://www.w3.org/2001/XMLSchema#decimal>',
+        '"1000.0E0"^^<http://www.w3.org/2001/XMLSchema#double>',
+        '"7"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>',
+        '"plain"',
+        '"tab\\there \\"quoted\\"\\nnew line"@en-gb',
+    ):
+        assert any(line.endswith(f"\t{expected}") for line in tsv.splitlines()), expected
+    assert "zoo (kg:zoo)" in format_result(result, "table")
+
+
+def test_cells_keep_oxigraph_terms_and_convert_on_request() -> None:
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    result = run_sparql(
+        _term_zoo(), "SELECT ?o WHERE { ?s rdfs:seeAlso ?o FILTER(isNumeric(?o)) } ORDER BY ?o"
+    )
+    cells = [row[0] for row in result.rows]
+    assert all(cell is not None and isinstance(cell.raw, ox.Literal) for cell in cells)
+    assert [c.term for c in cells if c is not None] == [
+        Literal("1.5", datatype=XSD.decimal, normalize=False),
+        Literal("7", datatype=XSD.integer, normalize=False),
+        Literal("1000.0E0", datatype=XSD.double, normalize=False),
+    ]
+    iri = run_sparql(_term_zoo(), "SELECT ?s WHERE { ?s rdfs:label 'zoo' }").rows[0][0]
+    assert iri is not None and iri.term == URIRef("https://w3id.org/ketamine-kg/id/zoo")
+
+
+def test_labels_are_looked_up_once_per_result_and_only_when_shown(fixture_build: BuildResult) -> None:
+    engine = open_engine(fixture_build)
+    asked: list[list[str]] = []
+    lookup = engine.labels
+
+    def counting(iris: Any) -> dict[str, str]:
+        asked.append(list(iris))
+        return lookup(iris)
+
+    engine.labels = counting  # type: ignore[method-assign]
+    result = run_sparql(engine, "SELECT ?s ?c WHERE { ?s a ?c FILTER(isIRI(?s)) } ORDER BY ?s ?c LIMIT 20")
+    assert len(result.rows) > 1
+    format_result(result, "csv")
+    format_result(result, "json")
+    result.as_dicts(labels=False)
+    assert asked == []  # raw values never need labels
+    shown = result.as_dicts()
+    format_result(result, "table")
+    assert len(asked) == 1  # one lookup for every IRI of the result
+    assert set(asked[0]) == {c.value for row in result.rows for c in row if c is not None}
+    assert any(row["s"] and row["s"].endswith(")") and " (kg:" in row["s"] for row in shown)

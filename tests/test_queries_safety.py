@@ -288,3 +288,29 @@ def test_rdflib_engine_also_checks_the_algebra(fixture_build: BuildResult) -> No
     )
     with pytest.raises(UnsafeQueryError, match="SERVICE"):
         translate_for_rdflib(unchecked)
+
+
+def test_deadline_worker_is_reused_and_replaced_after_a_timeout(fixture_build: BuildResult) -> None:
+    import gc
+    import time
+
+    runner = open_engine(fixture_build)
+    first = runner.deadline.run(lambda stop: threading.current_thread(), 5)
+    assert first is not threading.current_thread()
+    assert runner.deadline.run(lambda stop: threading.current_thread(), 5) is first  # no thread per query
+
+    def slow(stop: threading.Event) -> None:
+        while not stop.is_set():
+            time.sleep(0.01)
+
+    with pytest.raises(QueryTimeoutError, match=r"did not finish within 0\.2 s"):
+        runner.deadline.run(slow, 0.2)
+    first.join(5)
+    assert not first.is_alive()  # the abandoned worker stopped
+    replacement = runner.deadline.run(lambda stop: threading.current_thread(), 5)
+    assert replacement is not first and replacement.is_alive()
+    assert run_sparql(runner, "ASK { ?s ?p ?o }", timeout=5).boolean is True
+    del runner
+    gc.collect()
+    replacement.join(5)
+    assert not replacement.is_alive()  # a discarded engine leaves no idle thread behind

@@ -27,11 +27,10 @@ from ketamine_kg.queries.engines import (
     OxigraphEngine,
     RawResult,
     RdflibEngine,
-    run_with_deadline,
 )
-from ketamine_kg.queries.results import Cell, QueryResult, format_result
+from ketamine_kg.queries.results import Cell, LabelBook, QueryResult, format_result
 from ketamine_kg.queries.safety import PreparedQuery
-from ketamine_kg.queries.terms import from_oxigraph, to_oxigraph
+from ketamine_kg.queries.terms import from_oxigraph, term_value, to_oxigraph
 from ketamine_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -87,6 +86,7 @@ SELECT DISTINCT ?entity ?iri WHERE {
 """
 _EXISTS = "SELECT ?entity ?p WHERE { ?entity ?p ?o } LIMIT 1"
 _HOW_RANK = {"label": 0, "synonym": 1, "identifier": 2}
+_ENGINE_TYPES = (OxigraphEngine, RdflibEngine, EndpointEngine)
 
 
 def _graph_of(graph: object) -> object:
@@ -121,11 +121,11 @@ def open_engine(graph: object, engine: str = "oxigraph") -> Engine:
 
     Open it once and pass it to ``run_query`` many times to avoid converting the graph each call.
     """
+    if isinstance(graph, _ENGINE_TYPES):  # checked first: this is the path of every repeated query
+        return graph
     import pyoxigraph as ox
     import rdflib
 
-    if isinstance(graph, OxigraphEngine | RdflibEngine | EndpointEngine):
-        return graph
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     inner = _graph_of(graph)
@@ -158,18 +158,13 @@ def _execute(
     timeout: float | None,
     max_rows: int,
 ) -> RawResult:
-    return run_with_deadline(lambda stop: engine.execute(prepared, bindings, stop, max_rows), timeout)
+    return engine.deadline.run(lambda stop: engine.execute(prepared, bindings, stop, max_rows), timeout)
 
 
 def _with_labels(engine: Engine, raw: RawResult) -> QueryResult:
-    iris = {str(t) for row in raw.rows for t in row if isinstance(t, URIRef)}
-    labels = engine.labels(iris) if iris else {}
-    rows = tuple(
-        tuple(
-            None if t is None else Cell(t, labels.get(str(t)) if isinstance(t, URIRef) else None) for t in row
-        )
-        for row in raw.rows
-    )
+    """Wrap each term in a Cell; labels are looked up for all the IRIs at once, when first asked for."""
+    book = LabelBook(engine.labels, raw.rows)
+    rows = tuple([tuple([None if t is None else Cell(t, None, book) for t in row]) for row in raw.rows])
     return QueryResult(raw.form, raw.columns, rows, raw.boolean, raw.triples, engine.name)
 
 
@@ -201,7 +196,7 @@ def resolve_entity(engine: Engine, text: str, *, timeout: float | None = DEFAULT
         if found.rows:
             return URIRef(iri)
         mapped = _execute(engine, _prepare(engine, _MAPPED), {"iri": URIRef(iri)}, timeout, DEFAULT_MAX_ROWS)
-        entities = sorted({str(row[0]) for row in mapped.rows})
+        entities = sorted({term_value(row[0]) for row in mapped.rows})
         if len(entities) == 1:
             return URIRef(entities[0])
         if entities:
@@ -210,15 +205,16 @@ def resolve_entity(engine: Engine, text: str, *, timeout: float | None = DEFAULT
         raise QueryError(f"{text!r} (<{iri}>) is not in the graph")
     matches: list[tuple[int, str]] = []
     exact = _execute(engine, _prepare(engine, _LOOKUP), {"text": Literal(text)}, timeout, DEFAULT_MAX_ROWS)
-    matches = [(_HOW_RANK[str(row[1])], str(row[0])) for row in exact.rows]
+    matches = [(_HOW_RANK[term_value(row[1])], term_value(row[0])) for row in exact.rows]
     if not matches:
         everything = _execute(engine, _prepare(engine, _ALL_NAMES), {}, timeout, DEFAULT_MAX_ROWS)
         folded = text.casefold()
         names: set[str] = set()
         for entity, name, how in everything.rows:
-            names.add(str(name))
-            if str(name).casefold() == folded:
-                matches.append((_HOW_RANK[str(how)], str(entity)))
+            text_name = term_value(name)
+            names.add(text_name)
+            if text_name.casefold() == folded:
+                matches.append((_HOW_RANK[term_value(how)], term_value(entity)))
         if not matches:
             close = difflib.get_close_matches(text, sorted(names), n=4, cutoff=0.6)
             hint = f"; close matches: {', '.join(repr(c) for c in close)}" if close else ""
@@ -237,10 +233,10 @@ def _resolve_category(engine: Engine, text: str, timeout: float | None) -> URIRe
         return URIRef(iri)
     key = text.strip().casefold().replace("_", " ")
     rows = _execute(engine, _prepare(engine, _CLASSES), {}, timeout, DEFAULT_MAX_ROWS).rows
-    found = sorted({str(cls) for cls, label in rows if str(label).casefold() == key})
+    found = sorted({term_value(cls) for cls, label in rows if term_value(label).casefold() == key})
     if len(found) == 1:
         return URIRef(found[0])
-    labels = sorted({str(label).replace(" ", "_") for _, label in rows})
+    labels = sorted({term_value(label).replace(" ", "_") for _, label in rows})
     close = difflib.get_close_matches(text, labels, n=4)
     hint = f"; close matches: {', '.join(close)}" if close else ""
     raise QueryError(f"no category {text!r}{hint}")

@@ -1,9 +1,11 @@
 """Query engines: embedded Oxigraph (default), rdflib, and any SPARQL 1.1 endpoint over HTTP.
 
-Each engine executes a :class:`PreparedQuery` with bound parameters and returns a :class:`RawResult`
-of canonical rdflib terms, so results from different engines compare equal. Parameters are never
-formatted into query text: Oxigraph gets ``substitutions``, rdflib ``initBindings``, and an endpoint a
-VALUES clause built from escaped, validated terms appended after the query.
+Each engine executes a :class:`PreparedQuery` with bound parameters and returns a :class:`RawResult`:
+Oxigraph keeps its own terms (converted to rdflib only when a caller asks), the others give canonical
+rdflib terms; both read alike through ``terms.term_parts``, so answers from different engines compare
+equal. Parameters are never formatted into query text: Oxigraph gets ``substitutions``, rdflib
+``initBindings``, and an endpoint a VALUES clause built from escaped, validated terms appended after the
+query.
 """
 
 from __future__ import annotations
@@ -11,17 +13,26 @@ from __future__ import annotations
 import ctypes
 import json
 import logging
+import queue
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ketamine_kg.errors import EndpointError, QueryError, QueryTimeoutError
 from ketamine_kg.queries.safety import PreparedQuery, prepare_query, tokens
-from ketamine_kg.queries.terms import from_oxigraph, from_sparql_json, normalise, to_oxigraph, to_sparql
+from ketamine_kg.queries.terms import (
+    from_oxigraph,
+    from_sparql_json,
+    normalise,
+    sparql_safe_iri,
+    to_oxigraph,
+    to_sparql,
+)
 from ketamine_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -33,6 +44,7 @@ __all__ = [
     "DEFAULT_MAX_ROWS",
     "DEFAULT_TIMEOUT",
     "ENGINES",
+    "DeadlineRunner",
     "EndpointEngine",
     "Engine",
     "OxigraphEngine",
@@ -50,9 +62,10 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 1_000_000
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _LABEL_CHUNK = 200
+_STORE_LABEL_CHUNK = 2_000
 
 T = TypeVar("T")
-Row = tuple["Node | None", ...]
+Row = tuple["Node | pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None", ...]
 Triple = tuple["Node", "Node", "Node"]
 
 
@@ -62,7 +75,7 @@ class _Cancelled(BaseException):
 
 @dataclass(frozen=True)
 class RawResult:
-    """An engine's answer as canonical rdflib terms: rows for SELECT, a boolean for ASK, triples for graphs."""
+    """An engine's answer: SELECT rows (Oxigraph's terms or rdflib's), an ASK boolean, or rdflib triples."""
 
     form: str
     columns: tuple[str, ...] = ()
@@ -76,6 +89,7 @@ class Engine(Protocol):
 
     name: str
     prepared: dict[tuple[str, bool], PreparedQuery]
+    deadline: DeadlineRunner
 
     def prepare(self, text: str, allow_network: bool) -> PreparedQuery:
         """Check ``text`` for safety and syntax as this engine needs it (callers cache it in ``prepared``)."""
@@ -115,6 +129,13 @@ def _smallest_labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return labels
 
 
+def _prefixes_for(query: PreparedQuery) -> dict[str, str] | None:
+    """Only the project prefixes the query needs (Oxigraph reads the whole mapping on every call)."""
+    if query.used_prefixes is None:
+        return dict(PREFIXES)
+    return {p: PREFIXES[p] for p in query.used_prefixes} or None
+
+
 class OxigraphEngine:
     """The embedded Oxigraph store (pyoxigraph): fast, and its evaluation releases the GIL."""
 
@@ -123,6 +144,7 @@ class OxigraphEngine:
     def __init__(self, store: pyoxigraph.Store) -> None:
         self.store = store
         self.prepared: dict[tuple[str, bool], PreparedQuery] = {}  # parse cache for this engine only
+        self.deadline = DeadlineRunner()
 
     def prepare(self, text: str, allow_network: bool) -> PreparedQuery:
         """The lexer's safety check and Oxigraph's parse (no rdflib)."""
@@ -131,24 +153,26 @@ class OxigraphEngine:
     def execute(
         self, query: PreparedQuery, bindings: Mapping[str, Node], stop: threading.Event, max_rows: int
     ) -> RawResult:
-        """Run the query with ``substitutions`` for the bound variables."""
+        """Run the query with ``substitutions`` for the bound variables; rows keep pyoxigraph's terms."""
         import pyoxigraph as ox
 
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()
         }
         try:
-            answer = self.store.query(query.text, prefixes=dict(PREFIXES), substitutions=substitutions)
+            answer = self.store.query(
+                query.text, prefixes=_prefixes_for(query), substitutions=substitutions or None
+            )
             if isinstance(answer, ox.QueryBoolean):
                 return RawResult(form="ASK", boolean=bool(answer))
             if isinstance(answer, ox.QuerySolutions):
                 names = [v.value for v in answer.variables]
                 rows: list[Row] = []
+                append = rows.append
                 for solution in answer:
-                    _check_row(len(rows), stop, max_rows)
-                    rows.append(
-                        tuple(None if (t := solution[n]) is None else from_oxigraph(t) for n in names)
-                    )
+                    if stop.is_set() or len(rows) >= max_rows:
+                        _check_row(len(rows), stop, max_rows)
+                    append(tuple(solution))
                 return RawResult(
                     form="SELECT",
                     columns=query.columns or tuple(names),
@@ -173,15 +197,27 @@ class OxigraphEngine:
             raise QueryError(f"Oxigraph failed to evaluate the query: {exc}") from None
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
-        """Labels straight from the store's index."""
+        """Labels of all ``iris`` with one VALUES-bound query per chunk of a few thousand IRIs."""
         import pyoxigraph as ox
 
+        todo = sorted(set(iris))
+        pairs: list[tuple[str, str]] = []
+        odd = [iri for iri in todo if not sparql_safe_iri(iri)]  # cannot be written <...>: ask the index
         label = ox.NamedNode(_RDFS_LABEL)
-        pairs = []
-        for iri in iris:
+        for iri in odd:
             for quad in self.store.quads_for_pattern(ox.NamedNode(iri), label, None, ox.DefaultGraph()):
                 if isinstance(quad.object, ox.Literal):
                     pairs.append((iri, quad.object.value))
+        safe = [iri for iri in todo if sparql_safe_iri(iri)] if odd else todo
+        for start in range(0, len(safe), _STORE_LABEL_CHUNK):
+            chunk = " ".join(f"<{iri}>" for iri in safe[start : start + _STORE_LABEL_CHUNK])
+            text = (
+                f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {chunk} }} ?s <{_RDFS_LABEL}> ?label "
+                "FILTER(isLiteral(?label)) }"
+            )
+            solutions = self.store.query(text, default_graph=ox.DefaultGraph())
+            assert isinstance(solutions, ox.QuerySolutions)
+            pairs.extend((s.value, label.value) for s, label in solutions)
         return _smallest_labels(pairs)
 
 
@@ -193,6 +229,7 @@ class RdflibEngine:
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
         self.prepared: dict[tuple[str, bool], PreparedQuery] = {}  # parse cache for this engine only
+        self.deadline = DeadlineRunner()
 
     def prepare(self, text: str, allow_network: bool) -> PreparedQuery:
         """Both checks: the lexer and Oxigraph's parse, then rdflib's parse and a check of its algebra."""
@@ -324,6 +361,7 @@ class EndpointEngine:
         self.url = url
         self.timeout = timeout
         self.prepared: dict[tuple[str, bool], PreparedQuery] = {}  # parse cache for this engine only
+        self.deadline = DeadlineRunner()
 
     def prepare(self, text: str, allow_network: bool) -> PreparedQuery:
         """The lexer's safety check and Oxigraph's parse; the endpoint parses the query again."""
@@ -438,40 +476,92 @@ def _interrupt(thread: threading.Thread) -> None:
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_Cancelled))
 
 
-def run_with_deadline(work: Callable[[threading.Event], T], timeout: float | None) -> T:
-    """Run ``work(stop)`` in a daemon thread and wait at most ``timeout`` seconds for it.
+class _Job:
+    """One call handed to a worker thread, and its outcome; ``done`` is held until the call returns."""
 
-    On timeout the worker is told to stop (event checked per row, plus an asynchronous exception for
-    pure-Python code) and abandoned; the caller gets QueryTimeoutError at once. Oxigraph releases the
-    GIL while it evaluates, so the wait is never blocked by it.
-    """
-    stop = threading.Event()
-    if timeout is None:
-        return work(stop)
-    if timeout <= 0:
-        raise QueryError(f"the timeout must be positive, got {timeout:g}")
-    outcome: dict[str, object] = {}
+    __slots__ = ("done", "error", "stop", "value", "work")
 
-    def target() -> None:
+    def __init__(self, work: Callable[[threading.Event], object]) -> None:
+        self.work: Callable[[threading.Event], object] | None = work
+        self.stop = threading.Event()
+        self.done = threading.Lock()  # a bare lock wakes the caller much sooner than an Event
+        self.done.acquire()
+        self.value: object = None
+        self.error: BaseException | None = None
+
+
+class _Worker:
+    """A daemon thread that runs jobs from its queue until it gets None or is interrupted."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._loop, name="ketamine-kg-query", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
         try:
-            outcome["value"] = work(stop)
+            while (job := self.jobs.get()) is not None:
+                try:
+                    job.value = job.work(job.stop)  # type: ignore[misc]
+                except _Cancelled:
+                    raise
+                except BaseException as exc:
+                    job.error = exc
+                job.work = None  # drop the query (and its engine) before waiting for the next job
+                job.done.release()
+                del job
         except _Cancelled:
             log.debug("abandoned query stopped")
-        except BaseException as exc:
-            outcome["error"] = exc
 
-    worker = threading.Thread(target=target, name="ketamine-kg-query", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        stop.set()
-        _interrupt(worker)
-        raise QueryTimeoutError(
-            f"the query did not finish within {timeout:g} s and was stopped; "
-            "narrow it (more specific patterns, LIMIT) or raise --timeout"
-        )
-    if "error" in outcome:
-        error = outcome["error"]
-        assert isinstance(error, BaseException)
-        raise error
-    return outcome["value"]  # type: ignore[return-value]
+
+def _stop_workers(idle: list[_Worker]) -> None:
+    """Let the idle worker threads of a discarded engine end."""
+    while idle:
+        idle.pop().jobs.put(None)
+
+
+class DeadlineRunner:
+    """Runs calls with a deadline on long-lived worker threads owned by one engine.
+
+    A worker is reused call after call (no thread start per query). On timeout the call's worker is told
+    to stop (event checked per row, plus an asynchronous exception for pure-Python code) and abandoned;
+    the caller gets QueryTimeoutError at once. Oxigraph releases the GIL while it evaluates, so the wait
+    is never blocked by it. Concurrent calls each take their own worker.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._unstoppable = threading.Event()  # handed to calls without a deadline; never set
+        weakref.finalize(self, _stop_workers, self._idle)
+
+    def run(self, work: Callable[[threading.Event], T], timeout: float | None) -> T:
+        """``work(stop)`` on a worker thread, waiting at most ``timeout`` seconds (None: in this thread)."""
+        if timeout is None:
+            return work(self._unstoppable)
+        if timeout <= 0:
+            raise QueryError(f"the timeout must be positive, got {timeout:g}")
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+        if worker is None:
+            worker = _Worker()
+        job = _Job(work)
+        worker.jobs.put(job)
+        if not job.done.acquire(timeout=timeout):
+            job.stop.set()
+            _interrupt(worker.thread)
+            worker.jobs.put(None)  # ends the thread once the abandoned query returns, if not interrupted
+            raise QueryTimeoutError(
+                f"the query did not finish within {timeout:g} s and was stopped; "
+                "narrow it (more specific patterns, LIMIT) or raise --timeout"
+            )
+        with self._lock:
+            self._idle.append(worker)
+        if job.error is not None:
+            raise job.error
+        return job.value  # type: ignore[return-value]
+
+
+def run_with_deadline(work: Callable[[threading.Event], T], timeout: float | None) -> T:
+    """Run ``work(stop)`` with a deadline on a one-off worker (engines reuse theirs: ``engine.deadline``)."""
+    return DeadlineRunner().run(work, timeout)

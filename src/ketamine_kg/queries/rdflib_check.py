@@ -117,4 +117,5 @@ def translate_for_rdflib(query: PreparedQuery) -> PreparedQuery:
         declared_prefixes=query.declared_prefixes,
         allow_network=query.allow_network,
         algebra=algebra,
+        used_prefixes=query.used_prefixes,
     )

@@ -5,50 +5,113 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rdflib import BNode, Literal, URIRef
+import pyoxigraph as ox
 
 from ketamine_kg.errors import QueryError
-from ketamine_kg.queries.terms import compact_iri
+from ketamine_kg.queries.terms import compact_iri, from_oxigraph, is_iri, term_parts, term_value
 from ketamine_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
 
-__all__ = ["FORMATS", "Cell", "QueryResult", "format_result"]
+__all__ = ["FORMATS", "Cell", "LabelBook", "QueryResult", "format_result"]
 
 FORMATS = ("table", "csv", "tsv", "json", "ttl")
 _MAX_TABLE_CELL = 80
+_OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)
 
 
-@dataclass(frozen=True)
+class LabelBook:
+    """The labels of every IRI in one result, fetched in one go the first time any label is asked for."""
+
+    __slots__ = ("_fetch", "_labels", "_rows")
+
+    def __init__(
+        self, fetch: Callable[[Iterable[str]], dict[str, str]], rows: Iterable[Iterable[object]]
+    ) -> None:
+        self._fetch: Callable[[Iterable[str]], dict[str, str]] | None = fetch
+        self._rows: Iterable[Iterable[object]] | None = rows
+        self._labels: dict[str, str] = {}
+
+    def get(self, iri: str) -> str | None:
+        """The label of ``iri``, or None; the first call looks up all the result's IRIs at once."""
+        if self._fetch is not None and self._rows is not None:
+            iris = {term_value(t) for row in self._rows for t in row if is_iri(t)}
+            self._labels = self._fetch(sorted(iris)) if iris else {}
+            self._fetch = self._rows = None
+        return self._labels.get(iri)
+
+
 class Cell:
-    """One value of a result row: the RDF term and, for an IRI, its label if the graph has one."""
+    """One value of a result row: the RDF term and, for an IRI, its label if the graph has one.
 
-    term: Node
-    label: str | None = None
+    The engine's own term is kept (pyoxigraph for Oxigraph): the rdflib ``term`` and the ``label`` are only
+    made when asked for, and the text formats read the engine's term directly.
+    """
+
+    __slots__ = ("_book", "_label", "_term", "raw")
+
+    def __init__(self, term: object, label: str | None = None, book: LabelBook | None = None) -> None:
+        self.raw = term
+        self._label = label
+        self._book = book
+        self._term: Node | None = None
+
+    @property
+    def term(self) -> Node:
+        """The value as an rdflib term (canonical numeric forms, as every engine gives)."""
+        if self._term is None:
+            self._term = from_oxigraph(self.raw) if isinstance(self.raw, _OX_TERMS) else self.raw  # type: ignore[assignment]
+        return self._term  # type: ignore[return-value]
+
+    @property
+    def label(self) -> str | None:
+        """The rdfs:label of an IRI (the smallest, if several), else None."""
+        if self._label is None and self._book is not None and is_iri(self.raw):
+            return self._book.get(term_value(self.raw))
+        return self._label
+
+    @property
+    def parts(self) -> tuple[str, str, str | None, str | None]:
+        """``(kind, value, datatype, language)`` as SPARQL JSON results name them."""
+        return term_parts(self.raw)
 
     @property
     def value(self) -> str:
         """The IRI, the literal's lexical form, or the blank node id."""
-        return str(self.term)
+        return term_value(self.raw)
 
     @property
     def curie(self) -> str:
         """The IRI compacted with the project prefixes (other terms: their value)."""
-        return compact_iri(self.value) if isinstance(self.term, URIRef) else self.value
+        return compact_iri(self.value) if is_iri(self.raw) else self.value
 
     def display(self) -> str:
         """For people: ``label (curie)`` for a labelled IRI, the CURIE for another IRI, else the value."""
-        if isinstance(self.term, URIRef):
-            return f"{self.label} ({self.curie})" if self.label else self.curie
-        if isinstance(self.term, BNode):
-            return f"_:{self.term}"
-        return self.value
+        kind, value, _, _ = self.parts
+        if kind == "uri":
+            label = self.label
+            curie = compact_iri(value)
+            return f"{label} ({curie})" if label else curie
+        if kind == "bnode":
+            return f"_:{value}"
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Cell):
+            return NotImplemented
+        return (self.term, self.label) == (other.term, other.label)
+
+    def __hash__(self) -> int:
+        return hash((self.term, self.label))
+
+    def __repr__(self) -> str:
+        return f"Cell(term={self.term!r}, label={self.label!r})"
 
     def __str__(self) -> str:
         return self.display()
@@ -106,41 +169,37 @@ class QueryResult:
 def _csv_value(cell: Cell | None) -> str:
     if cell is None:
         return ""
-    if isinstance(cell.term, BNode):
-        return f"_:{cell.term}"
-    return cell.value
+    kind, value, _, _ = cell.parts
+    return f"_:{value}" if kind == "bnode" else value
 
 
 def _tsv_value(cell: Cell | None) -> str:
     if cell is None:
         return ""
-    term = cell.term
-    if isinstance(term, Literal):
-        lexical = str(term).replace("\\", "\\\\").replace('"', '\\"')
+    kind, value, datatype, language = cell.parts
+    if kind == "literal":
+        lexical = value.replace("\\", "\\\\").replace('"', '\\"')
         lexical = lexical.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-        if term.language:
-            return f'"{lexical}"@{term.language}'
-        if term.datatype is not None:
-            return f'"{lexical}"^^<{term.datatype}>'
+        if language:
+            return f'"{lexical}"@{language}'
+        if datatype is not None:
+            return f'"{lexical}"^^<{datatype}>'
         return f'"{lexical}"'
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return f"<{term}>"
+    if kind == "bnode":
+        return f"_:{value}"
+    return f"<{value}>"
 
 
 def _json_value(cell: Cell) -> dict[str, str]:
-    term = cell.term
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    value: dict[str, str] = {"type": "literal", "value": str(term)}
-    if isinstance(term, Literal):
-        if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype is not None:
-            value["datatype"] = str(term.datatype)
-    return value
+    kind, value, datatype, language = cell.parts
+    if kind != "literal":
+        return {"type": kind, "value": value}
+    document: dict[str, str] = {"type": "literal", "value": value}
+    if language:
+        document["xml:lang"] = language
+    elif datatype is not None:
+        document["datatype"] = datatype
+    return document
 
 
 def _table(result: QueryResult) -> str:

@@ -88,6 +88,8 @@ class PreparedQuery:
     declared_prefixes: frozenset[str]
     allow_network: bool = False
     algebra: Query | None = None  # rdflib's translated query, set by the rdflib engine only
+    # Project prefixes used but not declared (None: not known, e.g. after \u escapes; pass them all).
+    used_prefixes: frozenset[str] | None = None
 
 
 def tokens(text: str) -> Iterator[Token]:
@@ -208,6 +210,19 @@ def _refuse_unknown_prefixes(text: str, significant: Sequence[Token], declared: 
             raise QueryError(f"unknown prefix '{prefix}:' at {_where(text, token.offset)}")
 
 
+def _undeclared_project_prefixes(text: str, significant: Sequence[Token]) -> frozenset[str] | None:
+    """The project prefixes the query uses without declaring them (None if ``\\u`` escapes hide names)."""
+    if _UNICODE_ESCAPE.search(text):
+        return None
+    declared = _declared_prefixes(significant)
+    used = {
+        token.text.partition(":")[0]
+        for previous, token in zip([None, *significant], significant, strict=False)
+        if token.kind == "pname" and (previous is None or previous.keyword != "PREFIX")
+    }
+    return frozenset(p for p in used if p in PREFIXES and p not in declared)
+
+
 def check_tokens(text: str, *, allow_network: bool = False) -> list[Token]:
     """Refuse updates (always) and SERVICE / remote FROM (unless allowed); return the significant tokens.
 
@@ -303,4 +318,5 @@ def _prepare(text: str, allow_network: bool) -> PreparedQuery:
         columns=_columns(text, significant, projected) if form == "SELECT" else (),
         declared_prefixes=frozenset(_declared_prefixes(significant)),
         allow_network=allow_network,
+        used_prefixes=_undeclared_project_prefixes(text, significant),
     )

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
@@ -18,14 +19,18 @@ from ketamine_kg.errors import QueryError
 from ketamine_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
-    import pyoxigraph
     from rdflib.term import Node
 
 __all__ = [
+    "canonical_lexical",
     "canonical_literal",
     "compact_iri",
     "from_oxigraph",
     "from_sparql_json",
+    "is_iri",
+    "sparql_safe_iri",
+    "term_parts",
+    "term_value",
     "to_oxigraph",
     "to_sparql",
 ]
@@ -49,6 +54,11 @@ _INTEGER_TYPES = frozenset(
     )
 )
 _FLOAT_TYPES = frozenset({str(XSD.double), str(XSD.float)})
+_XSD_STRING = str(XSD.string)
+_XSD_DECIMAL = str(XSD.decimal)
+_XSD_BOOLEAN = str(XSD.boolean)
+#: Datatypes whose lexical form is rewritten to a canonical one; every other literal keeps its text.
+_CANONICAL_TYPES = _INTEGER_TYPES | _FLOAT_TYPES | {_XSD_DECIMAL, _XSD_BOOLEAN}
 _LOCAL_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(?<!\.)$")
 # IRIREF characters SPARQL forbids between < and > (SPARQL 1.1 grammar, production 139).
 _BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -89,36 +99,80 @@ def _canonical_double(lexical: str) -> str:
     return f"{mantissa}E{int(exponent)}"
 
 
+def canonical_lexical(lexical: str, datatype: str) -> str:
+    """The canonical lexical form for numeric and boolean datatypes; any other literal's text unchanged."""
+    if datatype not in _CANONICAL_TYPES:
+        return lexical
+    try:
+        if datatype in _INTEGER_TYPES:
+            return str(int(lexical.strip()))
+        if datatype == _XSD_DECIMAL:
+            return _canonical_decimal(lexical)
+        if datatype in _FLOAT_TYPES:
+            return _canonical_double(lexical)
+        return "true" if lexical.strip() in {"true", "1"} else "false"
+    except (ValueError, InvalidOperation):
+        return lexical  # an ill-typed literal keeps its lexical form
+
+
 def canonical_literal(lexical: str, datatype: str | None, language: str | None) -> Literal:
     """An rdflib Literal whose numeric lexical form is canonical, so engines compare equal."""
     if language:
         return Literal(lexical, lang=language.lower())
-    if datatype is None or datatype == str(XSD.string):
+    if datatype is None or datatype == _XSD_STRING:
         return Literal(lexical)
-    try:
-        if datatype in _INTEGER_TYPES:
-            lexical = str(int(lexical.strip()))
-        elif datatype == str(XSD.decimal):
-            lexical = _canonical_decimal(lexical)
-        elif datatype in _FLOAT_TYPES:
-            lexical = _canonical_double(lexical)
-        elif datatype == str(XSD.boolean):
-            lexical = "true" if lexical.strip() in {"true", "1"} else "false"
-    except (ValueError, InvalidOperation):
-        pass  # an ill-typed literal keeps its lexical form
-    return Literal(lexical, datatype=URIRef(datatype), normalize=False)
+    return Literal(canonical_lexical(lexical, datatype), datatype=URIRef(datatype), normalize=False)
 
 
 def from_oxigraph(term: object) -> Node:
     """Convert a pyoxigraph term to the equivalent rdflib term."""
-    import pyoxigraph as ox
-
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
         return canonical_literal(term.value, term.datatype.value, term.language)
+    raise QueryError(f"unsupported RDF term in a result: {term!r}")
+
+
+def is_iri(term: object) -> bool:
+    """True for an rdflib URIRef or a pyoxigraph NamedNode."""
+    return isinstance(term, URIRef | ox.NamedNode)
+
+
+def term_value(term: object) -> str:
+    """The IRI, canonical lexical form or blank node id of an rdflib or pyoxigraph term (no rdflib object made)."""
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return term.value
+        return canonical_lexical(term.value, term.datatype.value)
+    if isinstance(term, URIRef | BNode | Literal):
+        return str(term)
+    raise QueryError(f"unsupported RDF term in a result: {term!r}")
+
+
+def term_parts(term: object) -> tuple[str, str, str | None, str | None]:
+    """``(kind, value, datatype, language)`` of an rdflib or pyoxigraph term, as SPARQL JSON results name them.
+
+    ``kind`` is ``uri``, ``bnode`` or ``literal``; literals have canonical lexical forms, lower-case language
+    tags, and no datatype for plain strings, exactly like the rdflib terms of :func:`from_oxigraph`.
+    """
+    if isinstance(term, ox.NamedNode | URIRef):
+        return ("uri", term.value if isinstance(term, ox.NamedNode) else str(term), None, None)
+    if isinstance(term, ox.Literal):
+        language = term.language
+        if language:
+            return ("literal", term.value, None, language.lower())
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return ("literal", term.value, None, None)
+        return ("literal", canonical_lexical(term.value, datatype), datatype, None)
+    if isinstance(term, Literal):
+        return ("literal", str(term), None if term.datatype is None else str(term.datatype), term.language)
+    if isinstance(term, ox.BlankNode | BNode):
+        return ("bnode", term.value if isinstance(term, ox.BlankNode) else str(term), None, None)
     raise QueryError(f"unsupported RDF term in a result: {term!r}")
 
 
@@ -130,10 +184,8 @@ def normalise(term: Node) -> Node:
     return term
 
 
-def to_oxigraph(term: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """Convert an rdflib IRI, blank node or literal to pyoxigraph."""
-    import pyoxigraph as ox
-
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -159,6 +211,11 @@ def from_sparql_json(binding: dict[str, str]) -> Node:
     raise QueryError(f"unsupported term type {kind!r} in the endpoint's JSON results")
 
 
+def sparql_safe_iri(iri: str) -> bool:
+    """True if ``iri`` can be written as ``<iri>`` in a query (no character SPARQL forbids there)."""
+    return _BAD_IRI_CHARS.search(iri) is None
+
+
 def _escape_string(text: str) -> str:
     return "".join(_STRING_ESCAPES.get(ch, ch) for ch in text)
 
@@ -167,7 +224,7 @@ def to_sparql(term: Node) -> str:
     """Serialise an IRI or literal in SPARQL syntax, escaped so it can never change the query's shape."""
     if isinstance(term, URIRef):
         iri = str(term)
-        if _BAD_IRI_CHARS.search(iri):
+        if not sparql_safe_iri(iri):
             raise QueryError(f"cannot send the IRI {iri!r}: it contains characters not allowed in an IRI")
         return f"<{iri}>"
     if isinstance(term, Literal):
