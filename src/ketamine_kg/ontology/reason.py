@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,8 +91,16 @@ def hermit_command(java: str, ontology: Path, tmp: Path) -> list[str]:
     ]
 
 
-def run_reasoner(graph: Graph, schema: Schema, *, timeout: float = DEFAULT_TIMEOUT) -> ReasoningReport:
+def run_reasoner(
+    graph: Graph,
+    schema: Schema,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    while_waiting: Callable[[], object] | None = None,
+) -> ReasoningReport:
     """Check consistency with HermiT and return the new entailments (never asserted ones).
+
+    ``while_waiting`` runs in this process while HermiT runs on Java (e.g. importing what comes next).
 
     Raises ``InconsistentOntologyError`` naming the culprits, ``ReasonerError`` on timeout or Java failure.
     Without Java the build goes on: the report says why reasoning did not run.
@@ -113,8 +122,10 @@ def run_reasoner(graph: Graph, schema: Schema, *, timeout: float = DEFAULT_TIMEO
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
+        if while_waiting is not None:
+            while_waiting()
         try:
-            out, err = proc.communicate(timeout=timeout)
+            out, err = proc.communicate(timeout=max(0.0, timeout - (time.perf_counter() - start)))
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
