@@ -17,6 +17,7 @@ given) or ``default=VALUE``. A parameter ``x`` is the variable ``?x`` in the que
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -133,15 +134,18 @@ def library_dir() -> Path:
     return Path(str(resources.files("ketamine_kg.queries") / "library"))
 
 
-def load_catalogue(directory: Path | None = None) -> dict[str, NamedQuery]:
-    """All named queries, sorted by name."""
-    directory = directory or library_dir()
-    catalogue: dict[str, NamedQuery] = {}
+def read_rq_files(directory: Path, what: str) -> Iterator[tuple[str, str, str]]:
+    """(name, text, path) of every ``.rq`` file of ``directory``, sorted; names must be lower snake case."""
     for path in sorted(directory.glob("*.rq")):
         if not _NAME.match(path.stem):
-            raise QueryError(f"{path}: query names are lower snake case")
-        catalogue[path.stem] = parse_named_query(path.stem, path.read_text(encoding="utf-8"), str(path))
-    return catalogue
+            raise QueryError(f"{path}: {what} names are lower snake case")
+        yield path.stem, path.read_text(encoding="utf-8"), str(path)
+
+
+def load_catalogue(directory: Path | None = None) -> dict[str, NamedQuery]:
+    """All named queries, sorted by name."""
+    files = read_rq_files(directory or library_dir(), "query")
+    return {name: parse_named_query(name, text, origin) for name, text, origin in files}
 
 
 def get_query(name: str, directory: Path | None = None) -> NamedQuery:

@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from ketamine_kg.errors import QueryError, UserError
 from ketamine_kg.graph_build.serialize import to_oxigraph_term
+from ketamine_kg.queries.catalogue import read_rq_files
 from ketamine_kg.vocab import PREFIXES, RDF
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
 #: Namespace of the shapes in ``shapes.ttl``; ``kkgsh:check`` names the ``.rq`` check a shape mirrors.
 SHAPES_NS = "https://w3id.org/ketamine-kg/shapes#"
 _HEADER = re.compile(r"^#\s*([a-z_]+)\s*:\s*(.*?)\s*$")
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _REQUIRED = ("title", "problem", "fix", "columns")
 _SH = "http://www.w3.org/ns/shacl#"
 FORMATS = ("table", "json")
@@ -169,13 +169,8 @@ def parse_check(name: str, text: str, origin: str) -> QualityCheck:
 
 def load_checks(directory: Path | None = None) -> dict[str, QualityCheck]:
     """All checks of ``directory`` (default: the packaged ones), sorted by name."""
-    directory = directory or checks_dir()
-    checks: dict[str, QualityCheck] = {}
-    for path in sorted(directory.glob("*.rq")):
-        if not _NAME.match(path.stem):
-            raise QueryError(f"{path}: check names are lower snake case")
-        checks[path.stem] = parse_check(path.stem, path.read_text(encoding="utf-8"), str(path))
-    return checks
+    files = read_rq_files(directory or checks_dir(), "check")
+    return {name: parse_check(name, text, origin) for name, text, origin in files}
 
 
 def to_store(graph: Graph | ox.Store) -> ox.Store:
