@@ -100,9 +100,8 @@ def _parse_parameter(origin: str, value: str) -> Parameter:
     raise QueryError(f"{origin}: parameter {name!r}: third field must be required, optional or default=VALUE")
 
 
-def parse_named_query(name: str, text: str, origin: str | None = None) -> NamedQuery:
-    """Parse the header of a named query; errors name the file."""
-    origin = origin or f"{name}.rq"
+def read_header(text: str) -> dict[str, list[str]]:
+    """The ``# key: value`` lines of the comment header that opens a ``.rq`` file (key -> values)."""
     fields: dict[str, list[str]] = {}
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -112,6 +111,13 @@ def parse_named_query(name: str, text: str, origin: str | None = None) -> NamedQ
         match = _HEADER.match(line)
         if match:
             fields.setdefault(match.group(1), []).append(match.group(2))
+    return fields
+
+
+def parse_named_query(name: str, text: str, origin: str | None = None) -> NamedQuery:
+    """Parse the header of a named query; errors name the file."""
+    origin = origin or f"{name}.rq"
+    fields = read_header(text)
     for key in ("title", "question", "columns"):
         if key not in fields:
             raise QueryError(f"{origin}: the header has no '# {key}:' line")

@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from ketamine_kg.errors import QueryError, UserError
 from ketamine_kg.graph_build.serialize import to_oxigraph_term
-from ketamine_kg.queries.catalogue import read_rq_files
+from ketamine_kg.queries.catalogue import read_header, read_rq_files
 from ketamine_kg.vocab import PREFIXES, RDF
 
 __all__ = [
@@ -50,7 +50,6 @@ __all__ = [
 
 #: Namespace of the shapes in ``shapes.ttl``; ``kkgsh:check`` names the ``.rq`` check a shape mirrors.
 SHAPES_NS = "https://w3id.org/ketamine-kg/shapes#"
-_HEADER = re.compile(r"^#\s*([a-z_]+)\s*:\s*(.*?)\s*$")
 _REQUIRED = ("title", "problem", "fix", "columns")
 _SH = "http://www.w3.org/ns/shacl#"
 FORMATS = ("table", "json")
@@ -151,15 +150,7 @@ def checks_dir() -> Path:
 
 def parse_check(name: str, text: str, origin: str) -> QualityCheck:
     """Parse a check's comment header; a missing field names the file."""
-    fields: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
-        match = _HEADER.match(line)
-        if match and match.group(1) not in fields:
-            fields[match.group(1)] = match.group(2)
+    fields = {key: values[0] for key, values in read_header(text).items()}
     for key in _REQUIRED:
         if not fields.get(key):
             raise QueryError(f"{origin}: the header has no '# {key}:' line")

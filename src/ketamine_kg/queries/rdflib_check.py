@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ketamine_kg.errors import QueryError, UnsafeQueryError
-from ketamine_kg.queries.safety import SAFE_GRAPH_SCHEMES, PreparedQuery, locate, tokens
+from ketamine_kg.queries.safety import PreparedQuery, locate, refuse_unsafe_dataset, tokens
 from ketamine_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -70,14 +70,7 @@ def _check_algebra(text: str, algebra: Query) -> None:
     for index, clause in enumerate(algebra.algebra.get("datasetClause") or []):
         named = "named" in clause
         iri = str(dict.get(clause, "named" if named else "default", ""))
-        scheme = iri.split(":", 1)[0].lower() if ":" in iri else ""
-        if scheme not in SAFE_GRAPH_SCHEMES:
-            keyword = "FROM NAMED" if named else "FROM"
-            raise UnsafeQueryError(
-                f"{keyword} <{iri}> would read a remote resource or a local file; refused"
-                f"{_where(text, 'FROM', index)}\n"
-                "(only urn: graph names are allowed; pass --allow-network to allow it)"
-            )
+        refuse_unsafe_dataset(iri, named, _where(text, "FROM", index))
 
 
 def _ordered_projection(text: str, algebra: Query) -> tuple[str, ...]:

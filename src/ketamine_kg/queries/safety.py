@@ -191,14 +191,18 @@ def _refuse_network(text: str, significant: Sequence[Token], declared: Mapping[s
         iri = _expand(target, declared)
         if iri is None:
             continue  # unknown prefix: reported by the prefix check
-        scheme = iri.split(":", 1)[0].lower() if ":" in iri else ""
-        if scheme not in SAFE_GRAPH_SCHEMES:
-            keyword = "FROM NAMED" if named else "FROM"
-            raise UnsafeQueryError(
-                f"{keyword} <{iri}> would read a remote resource or a local file; refused at "
-                f"{_where(text, token.offset)}\n"
-                "(only urn: graph names are allowed; pass --allow-network to allow it)"
-            )
+        refuse_unsafe_dataset(iri, named, f" at {_where(text, token.offset)}")
+
+
+def refuse_unsafe_dataset(iri: str, named: bool, where: str) -> None:
+    """Refuse a FROM / FROM NAMED graph whose IRI would be fetched (anything but a ``urn:`` name)."""
+    scheme = iri.split(":", 1)[0].lower() if ":" in iri else ""
+    if scheme not in SAFE_GRAPH_SCHEMES:
+        keyword = "FROM NAMED" if named else "FROM"
+        raise UnsafeQueryError(
+            f"{keyword} <{iri}> would read a remote resource or a local file; refused{where}\n"
+            "(only urn: graph names are allowed; pass --allow-network to allow it)"
+        )
 
 
 def _refuse_unknown_prefixes(text: str, significant: Sequence[Token], declared: Mapping[str, str]) -> None:
