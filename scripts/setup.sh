@@ -13,6 +13,8 @@ if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource-7)
   command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+  # the reasoner-sandbox tests watch the process's own file and socket calls
+  command -v strace >/dev/null 2>&1 || need+=(strace)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

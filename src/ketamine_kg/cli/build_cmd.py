@@ -20,7 +20,12 @@ def build(
     ] = None,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out"),
     reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Run HermiT (needs Java).")] = True,
-    reasoner_timeout: Annotated[float, typer.Option(help="Seconds before HermiT is stopped.", min=1)] = 120.0,
+    reasoner_timeout: Annotated[
+        float, typer.Option(help="Seconds for the whole reasoning step (HermiT and adding its facts).", min=1)
+    ] = 120.0,
+    max_inferred: Annotated[
+        int, typer.Option(help="Stop when HermiT infers more new facts than this.", min=0)
+    ] = 20_000,
     merge: Annotated[
         list[Path] | None,
         typer.Option(help="Extra RDF file to merge in (repeatable; Turtle, N-Triples, RDF/XML, JSON-LD)."),
@@ -31,7 +36,12 @@ def build(
 
     start = time.perf_counter()
     result = build_knowledge_graph(
-        source, reason=reason, merge=tuple(merge or ()), reasoner_timeout=reasoner_timeout, progress=status
+        source,
+        reason=reason,
+        merge=tuple(merge or ()),
+        reasoner_timeout=reasoner_timeout,
+        max_inferred=max_inferred,
+        progress=status,
     )
     files = render_outputs(result, progress=status)
     written = write_outputs(files, out)

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from ketamine_kg.queries.quality import Consistency
 
 
-def _build_graph(source: Path | None, reason: bool, timeout: float) -> tuple[Graph, Consistency]:
+def _build_graph(
+    source: Path | None, reason: bool, timeout: float, max_inferred: int
+) -> tuple[Graph, Consistency]:
     """The built graph and the reasoner's verdict; an inconsistent build is re-built unreasoned to check it."""
     from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
     from ketamine_kg.pipeline import build_knowledge_graph
@@ -25,7 +27,9 @@ def _build_graph(source: Path | None, reason: bool, timeout: float) -> tuple[Gra
 
     status("building the knowledge graph from the tables")
     try:
-        result = build_knowledge_graph(source, reason=reason, reasoner_timeout=timeout, progress=status)
+        result = build_knowledge_graph(
+            source, reason=reason, reasoner_timeout=timeout, max_inferred=max_inferred, progress=status
+        )
     except InconsistentOntologyError as exc:
         graph = build_knowledge_graph(source, reason=False).graph
         return graph, Consistency(
@@ -36,7 +40,9 @@ def _build_graph(source: Path | None, reason: bool, timeout: float) -> tuple[Gra
     return result.graph, Consistency(result.reasoning.status, result.reasoning.message)
 
 
-def _load_data(data: list[Path], reason: bool, timeout: float) -> tuple[Graph, Consistency]:
+def _load_data(
+    data: list[Path], reason: bool, timeout: float, max_inferred: int
+) -> tuple[Graph, Consistency]:
     """The merged RDF files and the reasoner's verdict on them."""
     from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
     from ketamine_kg.graph_build.rdf_files import load_rdf_files
@@ -53,7 +59,7 @@ def _load_data(data: list[Path], reason: bool, timeout: float) -> tuple[Graph, C
         return graph, Consistency("skipped", "reasoning skipped (--no-reason)")
     status("reasoning with HermiT")
     try:
-        report = run_reasoner(graph, load_schema(), timeout=timeout)
+        report = run_reasoner(graph, load_schema(), timeout=timeout, max_inferred=max_inferred)
     except InconsistentOntologyError as exc:
         return graph, Consistency(
             "inconsistent", "HermiT found the ontology inconsistent", tuple(exc.culprits)
@@ -78,6 +84,9 @@ def check(
         bool, typer.Option("--reason/--no-reason", help="Check consistency with HermiT (needs Java).")
     ] = True,
     reasoner_timeout: Annotated[float, typer.Option(help="Seconds before HermiT is stopped.", min=1)] = 120.0,
+    max_inferred: Annotated[
+        int, typer.Option(help="Fail the consistency check when HermiT infers more new facts.", min=0)
+    ] = 20_000,
     shacl: Annotated[
         bool, typer.Option("--shacl/--no-shacl", help="Also validate with the SHACL shapes.")
     ] = True,
@@ -95,9 +104,9 @@ def check(
     if data and source:
         raise UserError("--data and --source cannot be combined")
     if data:
-        graph, consistency = _load_data(data, reason, reasoner_timeout)
+        graph, consistency = _load_data(data, reason, reasoner_timeout, max_inferred)
     else:
-        graph, consistency = _build_graph(source, reason, reasoner_timeout)
+        graph, consistency = _build_graph(source, reason, reasoner_timeout, max_inferred)
     shapes = Path(str(resources.files("ketamine_kg.ontology") / "shapes.ttl")) if shacl else None
     status("running the quality checks")
     report = check_quality(graph, consistency=consistency, shapes=shapes)
