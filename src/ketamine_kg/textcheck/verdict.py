@@ -27,6 +27,7 @@ REGIMEN_WORDS = {
     "monotherapy": r"monotherapy|on its own|alone",
 }
 CATEGORY_DECISIVE = {"hasMetabolite", "isMetaboliteOf", "isEnantiomerOf", "treats"}
+UNRESTRICTED_REGIMENS = {"", "monotherapy"}
 INTERACTION = {"molecularlyInteractsWith", "isAntagonistOf", "isInhibitorOf"}
 
 
@@ -80,6 +81,7 @@ def _contradiction(claim: Claim, k: Knowledge) -> Claim | None:
         for q, qi in k.properties.items():
             if p in qi.disjoint_with:
                 disjoint.add(q)
+        disjoint -= {a.lstrip("^") for a in claim.accept}  # the pattern reads these as support
         inverse_disjoint = {
             k.properties[q].inverse for q in disjoint if q in k.properties and k.properties[q].inverse
         }
@@ -109,7 +111,8 @@ def _contradiction(claim: Claim, k: Knowledge) -> Claim | None:
         return _with(
             claim,
             "contradicted",
-            f"the graph has {_fact_text(k, ae[0])}: the drug causes {k.label(o)} rather than lowering it",
+            f"{k.label(o)} is an adverse effect of {k.label(s)} ({_fact_text(k, ae[0])}): the drug causes it "
+            "rather than lowering it",
             ae,
         )
     # 3. opposite sign
@@ -225,8 +228,15 @@ def _treats(claim: Claim, k: Knowledge, exact: list[Fact], narrower: list[Fact],
         )
         note = f"; approved only for {', '.join(elsewhere)}" if elsewhere else ""
         return _with(claim, "qualified", f"off-label use: {_fact_text(k, off_label[0])}{note}", off_label)
+    if claim.framing == "prevention":
+        return _with(
+            claim,
+            "qualified",
+            f"the graph records treatment, not prevention: {_fact_text(k, facts[0])}",
+            facts,
+        )
     regimens = {f.qualifier("regimen") for f in facts}
-    if "" not in regimens:
+    if not regimens & UNRESTRICTED_REGIMENS:
         missing = [r for r in sorted(regimens) if not re.search(REGIMEN_WORDS.get(r, re.escape(r)), lowered)]
         if len(missing) == len(regimens):
             return _with(
@@ -235,13 +245,6 @@ def _treats(claim: Claim, k: Knowledge, exact: list[Fact], narrower: list[Fact],
                 f"only with regimen {' or '.join(sorted(regimens))}: {_fact_text(k, facts[0])}",
                 facts,
             )
-    if claim.framing == "prevention":
-        return _with(
-            claim,
-            "qualified",
-            f"the graph records treatment, not prevention: {_fact_text(k, facts[0])}",
-            facts,
-        )
     return _with(claim, "supported", "; ".join(_fact_text(k, f) for f in facts[:3]), facts)
 
 
