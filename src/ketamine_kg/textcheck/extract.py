@@ -137,6 +137,17 @@ def _pair(
 ) -> tuple[Mention, list[Mention]] | None:
     """The left mention (or the drug a pronoun stands for) and the right mentions of one trigger."""
     after = [x for x in mentions if x.start >= t_end and x.start - t_end <= OBJECT_WINDOW]
+    named_subject = None
+    if (
+        pattern.implicit_subject
+        and after
+        and after[0].category in pattern.left
+        and re.fullmatch(
+            r"\s*(?:of|with|from)?\s*(?:the\s+)?", lower_same_length(text[t_end : after[0].start])
+        )
+    ):
+        named_subject = after[0]  # "side effects of esketamine include ..."
+        after = [x for x in after[1:] if x.start - named_subject.end <= OBJECT_WINDOW]
     right = next((x for x in after if x.category in pattern.right), None)
     if right is None:
         return None
@@ -149,7 +160,7 @@ def _pair(
             rights.append(x)
         elif x.category in pattern.right or not COORDINATION.fullmatch(gap):
             break
-    left = _left(text, sent, mentions, earlier_drugs, pattern, t_start)
+    left = named_subject or _left(text, sent, mentions, earlier_drugs, pattern, t_start)
     head = lower_same_length(text[sent.start : t_start])
     if left is None and (MECHANISM.search(head) or not head.strip()):
         later = [x for x in mentions if x.start >= rights[-1].end and x.category in pattern.left]

@@ -56,6 +56,7 @@ class PropertyInfo:
     disjoint_with: tuple[str, ...]
     domain: tuple[str, ...]
     range: tuple[str, ...]
+    characteristics: frozenset[str] = frozenset()
 
 
 class Knowledge:
@@ -206,7 +207,14 @@ def knowledge_from_build(result: BuildResult) -> Knowledge:
             facts.extend(rows.get(key) or [Fact(*key, evidence="inferred")])
     properties = {
         p.id: PropertyInfo(
-            p.id, p.label, p.inverse, (p.super,) if p.super else (), p.disjoint_with, p.domain, p.range
+            p.id,
+            p.label,
+            p.inverse,
+            (p.super,) if p.super else (),
+            p.disjoint_with,
+            p.domain,
+            p.range,
+            p.characteristics,
         )
         for p in schema.properties.values()
     }

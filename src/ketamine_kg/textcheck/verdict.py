@@ -27,6 +27,9 @@ REGIMEN_WORDS = {
     "monotherapy": r"monotherapy|on its own|alone",
 }
 CATEGORY_DECISIVE = {"hasMetabolite", "isMetaboliteOf", "isEnantiomerOf", "treats"}
+POPULATION_WORDS = {
+    "recreational_users": r"recreational|misuse|abuse|chronic|heavy|long-term|frequent|high-dose"
+}
 UNRESTRICTED_REGIMENS = {"", "monotherapy"}
 INTERACTION = {"molecularlyInteractsWith", "isAntagonistOf", "isInhibitorOf"}
 
@@ -88,6 +91,13 @@ def _contradiction(claim: Claim, k: Knowledge) -> Claim | None:
         clash = [f for f in k.between(s, o) if f.predicate in disjoint] + [
             f for f in k.between(o, s) if f.predicate in disjoint | inverse_disjoint
         ]
+        if clash and claim.negated:
+            return _with(
+                claim,
+                "supported",
+                f"rightly denied: the graph has {_fact_text(k, clash[0])}, disjoint with {p}",
+                clash,
+            )
         if clash:
             names = ", ".join(sorted({f.predicate for f in clash}))
             return _with(
@@ -95,6 +105,16 @@ def _contradiction(claim: Claim, k: Knowledge) -> Claim | None:
                 "contradicted",
                 f"the graph has {'; '.join(_fact_text(k, f) for f in clash[:3])}; {names} and {p} are disjoint",
                 clash,
+            )
+    # 1b. the wrong direction of an asymmetric property ("ketamine is a metabolite of norketamine")
+    if info is not None and "asymmetric" in info.characteristics and not claim.negated:
+        backwards = [f for f in k.between(o, s) if f.predicate in k.sub_properties(p)]
+        if backwards:
+            return _with(
+                claim,
+                "contradicted",
+                f"the other way round: the graph has {_fact_text(k, backwards[0])} and {p} is asymmetric",
+                backwards,
             )
     # 2. an adverse effect presented as a benefit or as something the drug lowers
     ae = [f for f in k.about(s) if f.predicate == "hasAdverseEvent" and f.object == o]
@@ -129,7 +149,7 @@ def _contradiction(claim: Claim, k: Knowledge) -> Claim | None:
             if cls and allowed and all(k.classes_disjoint(cls, a) for a in allowed):
                 return _with(
                     claim,
-                    "contradicted",
+                    "supported" if claim.negated else "contradicted",
                     f"{k.label(entity)} is a {k.categories.get(entity, '').replace('_', ' ')}, and the {role} "
                     f"of {p} must be a {' or '.join(allowed)}",
                 )
@@ -151,6 +171,13 @@ def _supporting(claim: Claim, k: Knowledge) -> tuple[list[Fact], list[Fact]]:
         elif o in k.ancestors(f.object):
             (narrower if p in POPULATION_PREDICATES else exact).append(f)
     exact += [f for f in k.about(o) if f.predicate in reverse and f.object == s]
+    if p == "hasAdverseEvent" and not exact:
+        # an adverse effect whose phenotypes include the object (ketamine uropathy -> cystitis -> dysuria)
+        for f in k.about(s):
+            if f.predicate == "hasAdverseEvent":
+                for kind in {f.object} | k.ancestors(f.object):
+                    if any(g.predicate == "hasPhenotype" and g.object == o for g in k.about(kind)):
+                        exact.append(f)
     return exact, narrower
 
 
@@ -161,6 +188,13 @@ def _by_support(claim: Claim, k: Knowledge, sentence: str) -> Claim | None:
         return None
     lowered = sentence.lower()
     asserted = [f for f in facts if f.evidence != "hypothesis"]
+    if claim.negated and claim.framing == "approved":
+        approved = [f for f in exact if "approved" in f.approval_status]
+        if approved:
+            return _with(claim, "contradicted", f"it is approved: {_fact_text(k, approved[0])}", approved)
+        return _with(
+            claim, "supported", f"rightly: the graph has no approval, only {_fact_text(k, facts[0])}", facts
+        )
     if claim.negated:
         if asserted:
             return _with(
@@ -181,6 +215,16 @@ def _by_support(claim: Claim, k: Knowledge, sentence: str) -> Claim | None:
         )
     if claim.predicate == "treats":
         return _treats(claim, k, exact, narrower, lowered)
+    populations = {f.qualifier("population") for f in asserted}
+    if "" not in populations and not any(
+        re.search(POPULATION_WORDS.get(x, re.escape(x)), lowered) for x in populations
+    ):
+        return _with(
+            claim,
+            "qualified",
+            f"only in {' or '.join(sorted(populations))}: {_fact_text(k, asserted[0])}",
+            asserted,
+        )
     if claim.framing == "mechanism" and claim.predicate in INTERACTION | {"molecularlyInteractsWith"}:
         others = sorted(
             {
