@@ -42,3 +42,16 @@ if [ ! -f "$stamp" ] && ! { [ "$want_test" = 0 ] && [ -f ".venv/.installed-$hash
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# Interop consumers (issue 13): KGX, oaklib and sssom-py need a dependency set of their own (linkml,
+# bmt, pinned pydantic/rdflib ranges), so they live in .venv-tools and the tests call them as programs.
+if [ "$want_test" = 1 ]; then
+  tools_stamp=.venv-tools/.installed-$(sha1sum < scripts/interop-tools.txt | cut -c1-12)
+  if [ ! -f "$tools_stamp" ]; then
+    [ -x .venv-tools/bin/python ] || "$PY" -m venv .venv-tools
+    .venv-tools/bin/python -m pip install -q --upgrade pip >/dev/null
+    .venv-tools/bin/python -m pip install -q -r scripts/interop-tools.txt
+    rm -f .venv-tools/.installed-*
+    touch "$tools_stamp"
+  fi
+fi
