@@ -55,3 +55,21 @@ if [ "$want_test" = 1 ]; then
     touch "$tools_stamp"
   fi
 fi
+
+# graphology + graphology-gexf (pinned by tests/js/package-lock.json) read the GEXF export in the tests.
+if [ "$want_test" = 1 ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "setup: missing system packages: nodejs npm (run as root, or: sudo apt-get install nodejs npm)" >&2
+      exit 2
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends nodejs npm >/dev/null
+  fi
+  js_stamp=tests/js/node_modules/.installed-$(sha1sum < tests/js/package-lock.json | cut -c1-12)
+  if [ ! -f "$js_stamp" ]; then
+    (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$js_stamp"
+  fi
+fi
