@@ -12,9 +12,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.graph_build.export_rdfxml import to_rdfxml
 from ketamine_kg.graph_build.rdf_files import load_rdf_files
 from ketamine_kg.graph_build.serialize import to_turtle
-from ketamine_kg.ontology.build import build_ontology, to_rdfxml
 from ketamine_kg.ontology.reason import (
     CHECK_EVERY,
     DEFAULT_MAX_INFERRED,
@@ -180,7 +180,7 @@ def render_outputs(result: BuildResult, progress: Progress | None = None) -> dic
 
     say("serialising Turtle and OWL")
     turtle = to_turtle(result.graph)
-    owl = to_rdfxml(build_ontology(result.graph.serialize(format="nt", encoding="utf-8")))
+    owl = to_rdfxml(result.graph)
     say("drawing the network view")
     html = render_html(to_network(result.graph), title="ketamine-kg: ketamine and esketamine in depression")
     say("answering the named queries")

@@ -11,6 +11,7 @@ from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
     from rdflib import Graph
 
 FORMAT_HELP = (
@@ -20,13 +21,16 @@ FORMAT_HELP = (
 )
 
 
-def load_graph(source: Path | None, from_rdf: list[Path] | None, *, reason: bool = True) -> Graph:
-    """The graph to export or publish: RDF files already built (``--from-rdf``), else a fresh build."""
+def load_graph(
+    source: Path | None, from_rdf: list[Path] | None, *, reason: bool = True
+) -> Graph | ox.Dataset:
+    """The graph to export or publish: RDF files already built (``--from-rdf``, read into a pyoxigraph
+    dataset, never through rdflib), else a fresh build."""
     if from_rdf:
-        from ketamine_kg.graph_build.rdf_files import load_rdf_files
+        from ketamine_kg.graph_build.statements import load_dataset
 
         status(f"reading {len(from_rdf)} RDF file(s)")
-        return load_rdf_files(from_rdf)
+        return load_dataset(from_rdf)
     from ketamine_kg.pipeline import build_knowledge_graph
 
     return build_knowledge_graph(source, reason=reason, progress=status).graph
