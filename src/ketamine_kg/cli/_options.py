@@ -77,8 +77,8 @@ def suggest(word: str, choices: Iterable[str], *, limit: int = 3) -> list[str]:
     return [choice for choice, _, _ in found]
 
 
-def choose(option: str, value: str, choices: Sequence[str]) -> str:
-    """``value`` if it is one of ``choices`` (case-insensitive, format aliases accepted), else a UserError."""
+def canonical(value: str, choices: Sequence[str]) -> str | None:
+    """The one of ``choices`` that ``value`` names (case-insensitive, format aliases accepted), or None."""
     key = value.strip().lower()
     if key in choices:
         return key
@@ -87,9 +87,22 @@ def choose(option: str, value: str, choices: Sequence[str]) -> str:
             for candidate in (name, *spellings):
                 if candidate in choices:
                     return candidate
-    close = suggest(key, choices)
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    raise UserError(f"{option} must be one of {', '.join(choices)}, not {value!r}{hint}")
+    return None
+
+
+def hint(value: str, choices: Sequence[str]) -> str:
+    """``; did you mean X?`` for the closest choices, or nothing."""
+    close = suggest(value.strip().lower(), choices)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
+
+
+def choose(option: str, value: str, choices: Sequence[str]) -> str:
+    """``value`` if it names one of ``choices`` (see ``canonical``), else a UserError with suggestions."""
+    found = canonical(value, choices)
+    if found is not None:
+        return found
+    listed = f"{', '.join(choices[:-1])} or {choices[-1]}" if len(choices) > 1 else choices[0]
+    raise UserError(f"{option} must be {listed}, not {value!r}{hint(value, choices)}")
 
 
 def needs(option: str, given: bool, other: str, present: bool) -> None:

@@ -10,10 +10,11 @@ import typer
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import built_graph, handle_errors, status
 from ketamine_kg.cli._options import (
-    choose,
+    canonical,
     data_option,
     format_option,
     from_rdf_alias,
+    hint,
     merged_inputs,
     out_option,
     reason_option,
@@ -68,9 +69,11 @@ def export(
     from ketamine_kg.graph_build.export import FORMATS, format_from_path
     from ketamine_kg.graph_build.export import export as run_export
 
-    chosen = choose("--format", fmt, tuple(FORMATS)) if fmt else format_from_path(out)
+    chosen = (canonical(fmt, FORMATS) or fmt) if fmt else format_from_path(out)
     if chosen not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise ExportError(
+            f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}{hint(chosen, FORMATS)}"
+        )
     if chosen == "kgx" and out.exists() and not out.is_dir():
         raise ExportError(f"{out}: kgx writes a directory (nodes.tsv, edges.tsv), but this is a file")
     graph = load_graph(source, merged_inputs(data, from_rdf), reason=reason)

@@ -51,9 +51,12 @@ def queries(
 @queries_app.command("show")
 @handle_errors
 def show(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="A named query (see `ketamine-kg queries`).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", hidden=True)],
 ) -> None:
-    """Print a named query's SPARQL with its header, ready to copy, adapt and run with --file."""
+    """Print a named query's SPARQL with its header, ready to copy, adapt and run with --file.
+
+    NAME is one of the names `ketamine-kg queries` lists.
+    """
     from ketamine_kg.queries import get_query
 
     typer.echo(get_query(name).text, nl=False)
@@ -97,9 +100,7 @@ def _open_target(
 @app.command("query")
 @handle_errors
 def query(
-    name: Annotated[
-        str | None, typer.Argument(metavar="NAME", help="A named query (see `ketamine-kg queries`).")
-    ] = None,
+    name: Annotated[str | None, typer.Argument(metavar="NAME", hidden=True)] = None,
     param: Annotated[
         list[str] | None,
         typer.Option(
@@ -141,7 +142,10 @@ def query(
         bool, typer.Option("--allow-network", help="Allow SERVICE and remote FROM (refused by default).")
     ] = False,
 ) -> None:
-    """Run a named query, or SPARQL given with --sparql or --file, on the graph, RDF files or an endpoint."""
+    """Run a named query, or SPARQL given with --sparql or --file, on the graph, RDF files or an endpoint.
+
+    NAME is one of the names `ketamine-kg queries` lists; `ketamine-kg queries show NAME` prints its SPARQL.
+    """
     from ketamine_kg.queries import ENGINES, get_query, prepare_query, run_query, run_sparql
 
     chosen = [x for x in (name, sparql, file) if x is not None]
