@@ -131,6 +131,7 @@ class QueryResult:
     boolean: bool | None = None
     triples: tuple[tuple[Node, Node, Node], ...] = ()
     engine: str = ""
+    notes: tuple[str, ...] = ()  # what the answer assumed, e.g. a product read as its active ingredient
 
     def __len__(self) -> int:
         return len(self.triples) if self.form in {"CONSTRUCT", "DESCRIBE"} else len(self.rows)

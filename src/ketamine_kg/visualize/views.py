@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from ketamine_kg.errors import UserError
+from ketamine_kg.names import suggest
 
 __all__ = ["filter_categories", "find_node", "focus", "select_paths"]
 
@@ -82,7 +83,9 @@ def filter_categories(network: nx.MultiDiGraph, categories: Iterable[str]) -> nx
     for name in categories:
         if _norm(name) not in known:
             valid = ", ".join(sorted({v for v in known.values()}))
-            raise UserError(f"unknown category '{name}'; this graph has: {valid}")
+            close = suggest(name, set(known.values()), limit=1, cutoff=70)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise UserError(f"unknown category '{name}'; this graph has: {valid}{hint}")
         chosen.add(known[_norm(name)])
     nodes = sorted(n for n, d in network.nodes(data=True) if d.get("category") in chosen)
     view = _subnetwork(network, nodes)
