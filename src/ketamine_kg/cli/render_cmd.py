@@ -38,7 +38,11 @@ def render(
             "--path", help="Show the mechanism paths from one entity to another.", metavar="FROM TO"
         ),
     ] = None,
-    max_path_length: Annotated[int, typer.Option(help="Longest path (relations) for --path.", min=1)] = 4,
+    max_path_length: Annotated[int, typer.Option(help="Longest path (relations) for --path.", min=1)] = 8,
+    path_relations: Annotated[
+        str,
+        typer.Option(help="--path follows mechanism relations only (default), or all asserted relations."),
+    ] = "mechanism",
     inferred: Annotated[
         str, typer.Option(help="Reasoner edges: all, new (only between otherwise unlinked entities) or none.")
     ] = "all",
@@ -48,6 +52,8 @@ def render(
     """Write an interactive network view: legend, search, filters and evidence for every relation."""
     from ketamine_kg.errors import UserError
 
+    if path_relations not in ("mechanism", "all"):
+        raise UserError(f"--path-relations must be mechanism or all, not '{path_relations}'")
     if inferred not in ("all", "new", "none"):
         raise UserError(f"--inferred must be all, new or none, not '{inferred}'")
     if focus is not None and path is not None:
@@ -56,8 +62,9 @@ def render(
         raise UserError("use either --data (draw RDF files) or --source (build from tables), not both")
 
     from ketamine_kg.graph_build.projection import InferredMode, to_network
-    from ketamine_kg.visualize import filter_categories, select_paths, write_html
+    from ketamine_kg.visualize import describe_paths, filter_categories, select_paths, write_html
     from ketamine_kg.visualize import focus as focus_view
+    from ketamine_kg.visualize.paths import RelationScope
 
     if data:
         from ketamine_kg.graph_build.rdf_files import load_rdf_files
@@ -77,6 +84,14 @@ def render(
     if focus is not None:
         network = focus_view(network, focus, depth)
     if path is not None:
-        network = select_paths(network, path[0], path[1], max_length=max_path_length)
+        network = select_paths(
+            network,
+            path[0],
+            path[1],
+            max_length=max_path_length,
+            relations=cast(RelationScope, path_relations),
+        )
+        for line in describe_paths(network):
+            typer.echo(line)
     write_html(network, out, title=title or default_title)
     typer.echo(f"wrote {out} ({network.number_of_nodes()} entities, {network.number_of_edges()} relations)")

@@ -42,11 +42,11 @@ PHYSICS_NODE_LIMIT = 300
 _VIS_DIR = "templates/lib/vis-9.1.2"
 _NODE_KEYS = (
     "label", "category", "category_label", "iri", "curie", "definition", "synonyms", "identifiers",
-    "definition_sources", "quantities", "claims",
+    "definition_sources", "quantities", "claims", "short_label",
 )  # fmt: skip
 _EDGE_KEYS = (
     "predicate", "predicate_label", "evidence", "inferred", "assertion_id", "sources", "quantities",
-    "approval_status", "date", "qualifiers", "note",
+    "approval_status", "date", "qualifiers", "note", "kind", "rule",
 )  # fmt: skip
 
 
@@ -100,7 +100,9 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
     _fill_nodes(
         net, network, keys, styles, sector_layout(list(groups.values()), dict(network.degree())), paths
     )
-    edge_info = _fill_edges(net, network, index, paths)
+    drawn, folded = _fold_mirrors(network)
+    edge_info = _fill_edges(net, drawn, folded, index, paths)
+    edge_ids = {(u, v, k): j for j, (u, v, k, _) in enumerate(drawn)}
     vis_nodes, vis_edges, *_ = net.get_network_data()
     evidence_counts = Counter(str(e["ev"]) for e in vis_edges)
     rel_counts = Counter(str(e["rel"]) for e in vis_edges)
@@ -137,7 +139,7 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
                 "label": evidence_labels.get(k, s.label),
                 "color": s.color,
                 "width": s.width,
-                "dashes": s.dashes,
+                "dashes": list(s.dashes),
                 "count": evidence_counts[k],
             }
             for k, s in EVIDENCE_STYLES.items()
@@ -148,7 +150,7 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
             for k in sorted(relations, key=lambda r: (relations[r].casefold(), r))
         ],
         "vocabulary": vocabulary,
-        "paths": paths,
+        "paths": _path_data(network, index, edge_ids),
         "focus": index.get(focus_node) if focus_node is not None else None,
         "options": _vis_options(large, (not large) if physics is None else physics),
         "large": large,
@@ -173,7 +175,7 @@ def _fill_nodes(
         x, y = positions[key]
         size = 10.0 + min(14.0, 2.0 * math.sqrt(network.degree(key)))
         node: dict[str, Any] = {
-            "id": i, "label": _short(str(data.get("label", key))), "x": x, "y": y,
+            "id": i, "label": _short(str(data.get("short_label") or data.get("label", key)), 28), "x": x, "y": y,
             "shape": style.shape, "color": style.color, "size": round(size, 1), "cat": str(data.get("category", "")),
         }  # fmt: skip
         if i in on_path or key == focus_node:
@@ -186,14 +188,39 @@ def _fill_nodes(
         net.node_map[i] = node
 
 
+Edge = tuple[str, str, str, dict[str, Any]]
+
+
+def _fold_mirrors(network: nx.MultiDiGraph) -> tuple[list[Edge], dict[tuple[str, str, str], list[Edge]]]:
+    """Edges to draw (sorted), and per drawn edge the inferred edges that only restate it.
+
+    An inferred inverse or super-property edge whose mirror is in the view is not drawn: one fact,
+    one edge. Its reading is listed in the mirror's panel ("also read as").
+    """
+    ordered = sorted(network.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+    present = {(u, v, k) for u, v, k, _ in ordered}
+    drawn: list[Edge] = []
+    folded: dict[tuple[str, str, str], list[Edge]] = {}
+    for u, v, key, data in ordered:
+        mirror = tuple(data.get("mirror_of") or ())
+        if len(mirror) == 3 and mirror in present:
+            folded.setdefault((str(mirror[0]), str(mirror[1]), str(mirror[2])), []).append((u, v, key, data))
+        else:
+            drawn.append((u, v, key, data))
+    return drawn, folded
+
+
 def _fill_edges(
-    net: Network, network: nx.MultiDiGraph, index: dict[str, int], paths: list[list[int]]
+    net: Network,
+    drawn: list[Edge],
+    folded: dict[tuple[str, str, str], list[Edge]],
+    index: dict[str, int],
+    paths: list[list[int]],
 ) -> list[dict[str, Any]]:
     """Append vis edges to pyvis's list directly; return each edge's details for the panel."""
     path_steps = {(p[j], p[j + 1]) for p in paths for j in range(len(p) - 1)}
     edge_info: list[dict[str, Any]] = []
-    ordered = sorted(network.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
-    for j, (u, v, _key, data) in enumerate(ordered):
+    for j, (u, v, key, data) in enumerate(drawn):
         ev_key, ev_style = edge_style(str(data.get("evidence", "")), bool(data.get("inferred", False)))
         net.edges.append(
             {
@@ -202,13 +229,49 @@ def _fill_edges(
                 "to": index[v],
                 "color": ev_style.color,
                 "width": ev_style.width + (2.0 if (index[u], index[v]) in path_steps else 0.0),
-                "dashes": [8, 6] if ev_style.dashes else False,
+                "dashes": list(ev_style.dashes) or False,
                 "ev": ev_key,
                 "rel": str(data.get("predicate", "")),
             }
         )
-        edge_info.append({k: data.get(k) for k in _EDGE_KEYS if k in data})
+        info = {k: data.get(k) for k in _EDGE_KEYS if k in data}
+        also = [
+            {"from": index[a], "to": index[b], "label": str(d.get("predicate_label", "")), "rule": str(d.get("rule", ""))}
+            for a, b, _k, d in folded.get((u, v, key), [])
+        ]  # fmt: skip
+        if also:
+            info["also_read_as"] = also
+        edge_info.append(info)
     return edge_info
+
+
+def _path_data(
+    network: nx.MultiDiGraph, index: dict[str, int], edge_ids: dict[tuple[str, str, str], int]
+) -> list[dict[str, Any]]:
+    """The paths for the page: node ids, and each step with its drawn edge, relation and evidence."""
+    steps_of = network.graph.get("path_steps") or []
+    grades = network.graph.get("path_grades") or []
+    out: list[dict[str, Any]] = []
+    for i, path in enumerate(network.graph.get("paths", [])):
+        steps = steps_of[i] if i < len(steps_of) else []
+        out.append(
+            {
+                "nodes": [index[n] for n in path],
+                "grade": grades[i] if i < len(grades) else "",
+                "steps": [
+                    {
+                        "from": index[s["from"]],
+                        "to": index[s["to"]],
+                        "edge": edge_ids.get((s["from"], s["to"], s["key"])),
+                        "relation": s["relation"],
+                        "evidence": s["evidence"],
+                        "outcome": s["outcome"],
+                    }
+                    for s in steps
+                ],
+            }
+        )
+    return out
 
 
 def _vis_options(large: bool, physics: bool) -> dict[str, Any]:

@@ -69,8 +69,10 @@
     a.rel = "noopener noreferrer";
     return a;
   }
+  function displayName(id) { return info.nodes[id].short_label || info.nodes[id].label; }
   function nodeButton(id) {
-    var b = el("button", "kkg-link", info.nodes[id].label);
+    var b = el("button", "kkg-link", displayName(id));
+    b.title = info.nodes[id].label;
     b.type = "button";
     b.addEventListener("click", function () { focusNode(id); });
     return b;
@@ -105,7 +107,7 @@
     line.setAttribute("x1", "1"); line.setAttribute("y1", "5"); line.setAttribute("x2", "27"); line.setAttribute("y2", "5");
     line.setAttribute("stroke", ev.color);
     line.setAttribute("stroke-width", String(ev.width));
-    if (ev.dashes) { line.setAttribute("stroke-dasharray", "5,3"); }
+    if (ev.dashes && ev.dashes.length) { line.setAttribute("stroke-dasharray", ev.dashes.join(",")); }
     svg.appendChild(line);
     return svg;
   }
@@ -297,7 +299,17 @@
       d.sources.forEach(function (s) { ul.appendChild(sourceItem(s)); });
       box.appendChild(ul);
     } else if (d.inferred) {
-      box.appendChild(el("div", "kkg-muted", "Derived by the OWL reasoner from the asserted relations."));
+      box.appendChild(el("div", "kkg-muted kkg-rule", "Inferred by the OWL reasoner: " + (d.rule || "entailed by the ontology's axioms") + "."));
+    }
+    if (d.also_read_as && d.also_read_as.length) {
+      var also = el("div", "kkg-muted kkg-also");
+      also.appendChild(el("span", null, "Also read as: "));
+      d.also_read_as.forEach(function (a, i) {
+        if (i) { also.appendChild(el("span", null, "; ")); }
+        also.appendChild(el("span", null, displayName(a.from) + " " + a.label + " " + displayName(a.to)));
+        if (a.rule) { also.appendChild(el("span", null, " (" + a.rule + ")")); }
+      });
+      box.appendChild(also);
     }
     return box;
   }
@@ -309,6 +321,7 @@
     details.dataset.node = String(id);
     delete details.dataset.edge;
     details.appendChild(el("h2", "kkg-heading", d.label));
+    if (d.short_label && d.short_label !== d.label) { details.appendChild(el("div", "kkg-muted kkg-short", "Shown as " + d.short_label)); }
     var meta = el("div");
     if (cat) { meta.appendChild(badge(cat.label, cat.color)); }
     meta.appendChild(el("span", "kkg-muted", d.curie || d.iri));
@@ -490,24 +503,38 @@
 
   // ------------------------------------------------------------------ paths and initial focus
   var pathsBox = document.getElementById("kkg-paths");
+  function showPath(path) {
+    var keepNodes = new Set(path.nodes), keepEdges = new Set();
+    path.steps.forEach(function (s) { if (s.edge !== null && s.edge !== undefined) { keepEdges.add(s.edge); } });
+    highlight(keepNodes, keepEdges);
+    network.selectNodes(path.nodes);
+    network.fit({ nodes: path.nodes, animation: false });
+  }
   if (data.paths && data.paths.length) {
-    pathsBox.appendChild(el("h3", null, "Paths (" + data.paths.length + ")"));
+    pathsBox.appendChild(el("h3", null, "Mechanism paths (" + data.paths.length + ")"));
+    pathsBox.appendChild(el("p", "kkg-hint", "Best evidence first; each step names its relation and evidence. Click a path to show it."));
     var ol = el("ol", "kkg-path-list");
-    data.paths.forEach(function (path) {
-      var li = el("li");
-      var b = el("button", "kkg-link", path.map(function (n) { return info.nodes[n].label; }).join(" → "));
-      b.type = "button";
-      b.addEventListener("click", function () {
-        var keepNodes = new Set(path), keepEdges = new Set();
-        data.edges.forEach(function (e) {
-          for (var i = 0; i + 1 < path.length; i += 1) {
-            if (e.from === path[i] && e.to === path[i + 1]) { keepEdges.add(e.id); }
-          }
-        });
-        highlight(keepNodes, keepEdges);
-        network.selectNodes(path);
+    data.paths.forEach(function (path, p) {
+      var li = el("li", "kkg-path");
+      li.dataset.path = String(p);
+      var head = el("button", "kkg-link kkg-path-head", displayName(path.nodes[0]) + " → " + displayName(path.nodes[path.nodes.length - 1]));
+      head.type = "button";
+      head.addEventListener("click", function () { showPath(path); });
+      li.appendChild(head);
+      var ev = evByKey[path.grade];
+      if (path.grade) { li.appendChild(badge("weakest: " + vocabLabel("evidence_level", path.grade), ev ? ev.color : "#777")); }
+      var steps = el("ol", "kkg-steps");
+      path.steps.forEach(function (s) {
+        var step = el("li", s.outcome ? "kkg-step kkg-outcome" : "kkg-step");
+        var sev = evByKey[s.evidence];
+        if (s.outcome) { step.appendChild(el("span", "kkg-muted", "and clinically: " + displayName(s.from) + " ")); }
+        step.appendChild(el("em", null, s.relation + " "));
+        step.appendChild(nodeButton(s.to));
+        step.appendChild(el("span", null, " "));
+        step.appendChild(badge(vocabLabel("evidence_level", s.evidence || ""), sev ? sev.color : "#999"));
+        steps.appendChild(step);
       });
-      li.appendChild(b);
+      li.appendChild(steps);
       ol.appendChild(li);
     });
     pathsBox.appendChild(ol);
@@ -516,7 +543,7 @@
 
   window.kkg = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,
-    search: search, focusNode: focusNode, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
+    search: search, focusNode: focusNode, showPath: showPath, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
     visibleCounts: function () {
       return {
         nodes: state.nodeHidden.filter(function (h) { return !h; }).length,
