@@ -225,7 +225,7 @@ def test_json_for_script_escapes_breakout_characters() -> None:
 def test_notebook_view_escapes_srcdoc(hostile: nx.MultiDiGraph) -> None:
     shown = view(hostile, title="<b>t</b>")._repr_html_()
     assert shown.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
-    assert 'sandbox="allow-scripts"' in shown
+    assert 'sandbox="allow-scripts allow-forms allow-popups' in shown and "allow-same-origin" not in shown
     inner = shown[len('<iframe srcdoc="') : shown.index('" sandbox=')]
     assert '"' not in inner and "<" not in inner
     assert html.unescape(inner) == render_html(hostile, title="<b>t</b>")

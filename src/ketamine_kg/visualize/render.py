@@ -33,6 +33,8 @@ from ketamine_kg.visualize.style import (
     category_styles,
     edge_style,
 )
+from ketamine_kg.visualize.views import filter_categories
+from ketamine_kg.visualize.views import focus as focus_view
 
 __all__ = ["PHYSICS_NODE_LIMIT", "NetworkView", "render_html", "view", "write_html"]
 
@@ -374,20 +376,63 @@ def write_html(network: nx.MultiDiGraph, path: Path, **options: Any) -> None:
     write_text_atomic(Path(path), render_html(network, **options))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NetworkView:
-    """A rendered page that displays inline in Jupyter (sandboxed iframe with escaped ``srcdoc``)."""
+    """A rendered page that displays inline in Jupyter (an iframe with escaped ``srcdoc``).
+
+    The sandbox allows scripts, forms and popups (search works with Enter and the Find button;
+    identifier and PMID links open in a new tab) but not same-origin access to the notebook.
+    Its text form is a one-line summary, never the page itself.
+    """
 
     html: str
     height: int = 720
+    summary: str = ""
+
+    def __repr__(self) -> str:
+        return f"<NetworkView {self.summary or 'explorer'} ({len(self.html) // 1024:,} KiB page)>"
 
     def _repr_html_(self) -> str:
         return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+            'sandbox="allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox" '
             f'style="width:100%;height:{int(self.height)}px;border:1px solid #ddd"></iframe>'
         )
 
 
-def view(network: nx.MultiDiGraph, *, height: int = 720, **options: Any) -> NetworkView:
-    """The explorer for a notebook cell: ``view(network)`` as the last expression displays it."""
-    return NetworkView(render_html(network, **options), height)
+def _as_network(obj: Any) -> nx.MultiDiGraph:
+    """A projected network from a network, a ``BuildResult`` (its ``graph``) or an RDF graph."""
+    if isinstance(obj, nx.MultiDiGraph):
+        return obj
+    graph = getattr(obj, "graph", None)
+    if graph is not None and not isinstance(graph, dict) and hasattr(graph, "triples"):
+        obj = graph
+    if hasattr(obj, "triples") and hasattr(obj, "predicate_objects"):
+        from ketamine_kg.graph_build.projection import to_network
+
+        return to_network(obj)
+    raise TypeError(f"view() draws a network, a BuildResult or an RDF graph, not {type(obj).__name__}")
+
+
+def view(
+    network: Any,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    categories: list[str] | None = None,
+    height: int = 720,
+    **options: Any,
+) -> NetworkView:
+    """The explorer for a notebook cell: ``view(result, focus="esketamine")`` as the last expression.
+
+    ``network`` is a projected network, a ``BuildResult`` or an RDF graph; ``categories`` keeps only
+    those categories, ``focus``/``depth`` centre the view on one entity.
+    """
+    shown = _as_network(network)
+    if categories:
+        shown = filter_categories(shown, categories)
+    if focus is not None:
+        shown = focus_view(shown, focus, depth)
+    line = f"{shown.number_of_nodes():,} entities, {shown.number_of_edges():,} relations"
+    view_line = _view_line(shown)
+    return NetworkView(render_html(shown, **options), height, line + (f"; {view_line}" if view_line else ""))
