@@ -12,6 +12,7 @@ from rdflib import Graph
 
 from browser import launch_chromium, open_offline, require_chromium, wait_drawn
 from ketamine_kg.graph_build.projection import to_network
+from ketamine_kg.pipeline import BuildResult
 from ketamine_kg.visualize import NetworkView, select_paths, view, write_html
 
 pytestmark = pytest.mark.browser
@@ -104,3 +105,50 @@ def test_notebook_view_accepts_graphs_and_has_a_short_repr(sample: nx.MultiDiGra
     assert only_drugs.summary.startswith("2 entities")
     with pytest.raises(TypeError, match="BuildResult"):
         view("not a graph")
+
+
+@pytest.fixture(scope="module")
+def real_page(
+    tmp_path_factory: pytest.TempPathFactory, real_build: BuildResult
+) -> tuple[Path, nx.MultiDiGraph]:
+    network = to_network(real_build.graph)
+    path = tmp_path_factory.mktemp("real") / "whole.html"
+    write_html(network, path)
+    return path, network
+
+
+def test_opens_small_then_expands_and_lays_out(browser: Any, real_page: tuple[Path, nx.MultiDiGraph]) -> None:
+    path, network = real_page
+    keys = sorted(network.nodes)
+    ids = {network.nodes[k]["label"]: i for i, k in enumerate(keys)}
+    page, traffic = open_offline(browser, path)
+    wait_drawn(page)
+    shown = page.evaluate("window.kkg.visibleCounts().nodes")
+    assert shown < 40 < network.number_of_nodes()  # a readable overview, not the hairball
+    visible = set(
+        page.evaluate("window.kkg.data.nodes.filter(n => !window.kkg.state.nodeHidden[n.id]).map(n => n.id)")
+    )
+    for label in ("ketamine", "esketamine", "NMDA receptor", "major depressive disorder", "norketamine"):
+        assert ids[label] in visible, label
+    assert "synapse assembly" not in {network.nodes[keys[i]]["label"] for i in visible}
+    page.evaluate(f"window.kkg.expand({ids['NMDA receptor']})")
+    assert page.evaluate("window.kkg.visibleCounts().nodes") > shown
+    page.evaluate(f"window.kkg.selectNode({ids['NMDA receptor']}); window.kkg.concentric()")
+    centre = page.evaluate(
+        f"window.kkg.network.getPositions([{ids['NMDA receptor']}])[{ids['NMDA receptor']}]"
+    )
+    assert (round(centre["x"]), round(centre["y"])) == (0, 0)
+    page.select_option("#kkg-layout", "metabolism")
+    tree = page.evaluate(
+        "window.kkg.data.nodes.filter(n => !window.kkg.state.nodeHidden[n.id]).map(n => n.cat)"
+    )
+    assert tree and set(tree) <= {"drug", "metabolite", "chemical"}
+    pos = page.evaluate(f"window.kkg.network.getPositions([{ids['ketamine']}, {ids['norketamine']}])")
+    assert pos[str(ids["ketamine"])]["y"] < pos[str(ids["norketamine"])]["y"]  # parent above its metabolite
+    page.evaluate(f"window.kkg.selectNode({ids['ketamine']})")
+    page.locator("#kkg-pin").click()
+    assert page.evaluate(f"window.kkg.nodes.get({ids['ketamine']}).fixed.x") is True
+    page.locator("#kkg-all").click()
+    assert page.evaluate("window.kkg.visibleCounts().nodes") == network.number_of_nodes()
+    assert traffic.errors == [] and traffic.requests == []
+    page.context.close()

@@ -38,6 +38,9 @@ from ketamine_kg.visualize.views import focus as focus_view
 
 __all__ = ["PHYSICS_NODE_LIMIT", "NetworkView", "render_html", "view", "write_html"]
 
+#: Whole views larger than this open on an overview (main drugs and their direct neighbours).
+OVERVIEW_NODE_LIMIT = 60
+_OVERVIEW_KINDS = frozenset({"binding", "clinical", "metabolism", "part"})
 #: Views up to this many nodes are refined with (bounded) physics in the browser; larger ones are
 #: drawn straight from the precomputed layout.
 PHYSICS_NODE_LIMIT = 300
@@ -151,8 +154,10 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
             {"key": k, "label": relations[k], "count": rel_counts[k]}
             for k in sorted(relations, key=lambda r: (relations[r].casefold(), r))
         ],
+        "evidence_styles": {k: {"color": s.color} for k, s in EVIDENCE_STYLES.items() if k},
         "vocabulary": vocabulary,
         "paths": _path_data(network, index, edge_ids),
+        "overview": _overview(network, index),
         "focus": index.get(focus_node) if focus_node is not None else None,
         "options": _vis_options(large, (not large) if physics is None else physics),
         "large": large,
@@ -179,6 +184,7 @@ def _fill_nodes(
         node: dict[str, Any] = {
             "id": i, "label": _short(str(data.get("short_label") or data.get("label", key)), 28), "x": x, "y": y,
             "shape": style.shape, "color": style.color, "size": round(size, 1), "cat": str(data.get("category", "")),
+            "font": {"size": round(11 + min(9.0, 2.0 * math.sqrt(network.degree(key))))},
         }  # fmt: skip
         if i in on_path or key == focus_node:
             node["borderWidth"] = 4
@@ -247,6 +253,33 @@ def _fill_edges(
     return edge_info
 
 
+def _overview(network: nx.MultiDiGraph, index: dict[str, int]) -> list[int] | None:
+    """Node ids of the opening overview of a large whole view, or None to open on everything.
+
+    The main drugs (degree at least a tenth of the best-connected drug's) with their direct targets,
+    conditions, metabolites and parts; for graphs without drugs, the 40 best-connected nodes.
+    """
+    graph = network.graph
+    if (
+        len(index) <= OVERVIEW_NODE_LIMIT
+        or graph.get("focus")
+        or graph.get("paths")
+        or graph.get("categories")
+    ):
+        return None
+    degree = dict(network.degree())
+    drugs = [n for n, d in network.nodes(data=True) if d.get("category") == "drug"]
+    if not drugs:
+        return sorted(index[n] for n in sorted(network, key=lambda n: (-degree[n], str(n)))[:40])
+    top = max(degree[d] for d in drugs)
+    core = {d for d in drugs if degree[d] * 10 >= top}
+    keep = set(core)
+    for u, v, data in network.edges(data=True):
+        if u in core and not data.get("inferred") and data.get("kind") in _OVERVIEW_KINDS:
+            keep.add(v)
+    return sorted(index[n] for n in keep)
+
+
 def _path_data(
     network: nx.MultiDiGraph, index: dict[str, int], edge_ids: dict[tuple[str, str, str], int]
 ) -> list[dict[str, Any]]:
@@ -300,6 +333,8 @@ def _vis_options(large: bool, physics: bool) -> dict[str, Any]:
         "nodes": {
             "borderWidth": 1,
             "font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            # labels smaller than this on screen are not drawn: zoomed out, only hubs (larger fonts) keep theirs
+            "scaling": {"label": {"enabled": False, "drawThreshold": 7}},
         },
         "edges": {
             "arrows": {"to": {"enabled": not large, "scaleFactor": 0.5}},

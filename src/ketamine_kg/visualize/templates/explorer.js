@@ -9,6 +9,7 @@
   data.categories.forEach(function (c) { catByKey[c.key] = c; });
   var evByKey = {};
   data.evidence.forEach(function (e) { evByKey[e.key] = e; });
+  var EVIDENCE_FALLBACK = data.evidence_styles || {};
   var relByKey = {};
   data.relations.forEach(function (r) { relByKey[r.key] = r; });
 
@@ -246,12 +247,14 @@
     var amount = q.value !== "" ? q.value : [q.min, q.max].filter(function (v) { return v !== ""; }).join("–");
     var text = vocabLabel("quantity_kind", q.kind) + ": " + amount + " " + q.unit;
     if (q.context) { text += " (" + q.context + ")"; }
-    if (q.evidence) { text += " · " + vocabLabel("evidence_level", q.evidence); }
     return text;
   }
   function quantityItems(ul, list) {
     list.forEach(function (q) {
-      var li = el("li", null, quantityText(q));
+      var li = el("li", "kkg-quantity", quantityText(q) + " ");
+      // each quantity shows its own evidence level, not that of the relation it qualifies
+      var qev = evByKey[q.evidence] || EVIDENCE_FALLBACK[q.evidence];
+      if (q.evidence) { li.appendChild(badge(vocabLabel("evidence_level", q.evidence), qev ? qev.color : "#777")); }
       if (q.sources && q.sources.length) {
         li.appendChild(el("div", "kkg-muted", "Sources: " + q.sources.map(function (s) { return s.label; }).join("; ")));
       }
@@ -810,11 +813,119 @@
   });
   window.addEventListener("hashchange", readHash);
 
+  // ------------------------------------------------------------------ start small, expand, pin, layouts
+  var overviewLine = document.getElementById("kkg-overview");
+  function showOverviewLine() {
+    var shown = visibleIds().length;
+    overviewLine.hidden = state.onlySet === null;
+    overviewLine.textContent = "Showing " + shown + " of " + data.nodes.length +
+      " entities. Double-click a node (or Expand) to add its neighbours; Show all draws everything.";
+  }
+  function expand(id) {
+    if (state.onlySet === null) { return; }
+    network.getConnectedNodes(id).forEach(function (n) { state.onlySet.add(n); });
+    state.onlySet.add(id);
+    applyVisibility();
+    showOverviewLine();
+  }
+  network.on("doubleClick", function (p) { if (p.nodes.length) { expand(p.nodes[0]); } });
+  document.getElementById("kkg-expand").addEventListener("click", function () {
+    if (state.selected && state.selected.node !== undefined) { expand(state.selected.node); }
+  });
+  document.getElementById("kkg-all").addEventListener("click", function () {
+    state.onlySet = null; state.urlFocus = null;
+    applyVisibility(); showOverviewLine(); writeHash();
+  });
+  var pinButton = document.getElementById("kkg-pin");
+  state.pinned = new Set();
+  pinButton.addEventListener("click", function () {
+    if (!state.selected || state.selected.node === undefined) { return; }
+    var id = state.selected.node, pin = !state.pinned.has(id);
+    if (pin) { state.pinned.add(id); } else { state.pinned.delete(id); }
+    nodes.update({ id: id, fixed: { x: pin, y: pin } });
+    pinButton.setAttribute("aria-pressed", String(pin));
+  });
+  function place(positions) {
+    network.setOptions({ physics: { enabled: false } });
+    Object.keys(positions).forEach(function (id) { network.moveNode(Number(id), positions[id].x, positions[id].y); });
+    network.fit({ nodes: Object.keys(positions).map(Number), animation: false });
+  }
+  // Rings around the selected node (or the best-connected visible one): ring k holds nodes k steps away.
+  function concentric() {
+    var ids = visibleIds(), shown = new Set(ids);
+    if (!ids.length) { return; }
+    var centre = state.selected && state.selected.node !== undefined && shown.has(state.selected.node) ? state.selected.node :
+      ids.slice().sort(function (a, b) { return network.getConnectedNodes(b).length - network.getConnectedNodes(a).length || a - b; })[0];
+    var ring = new Map([[centre, 0]]), frontier = [centre], rings = [[centre]];
+    while (frontier.length) {
+      var next = [];
+      frontier.forEach(function (n) {
+        network.getConnectedNodes(n).forEach(function (m) {
+          if (shown.has(m) && !ring.has(m)) { ring.set(m, rings.length); next.push(m); }
+        });
+      });
+      if (next.length) { rings.push(next.sort(function (a, b) { return a - b; })); }
+      frontier = next;
+    }
+    var rest = ids.filter(function (i) { return !ring.has(i); });
+    if (rest.length) { rings.push(rest); }
+    var positions = {};
+    rings.forEach(function (members, k) {
+      var radius = k * Math.max(160, members.length * 9);
+      members.forEach(function (id, i) {
+        var angle = 2 * Math.PI * i / members.length;
+        positions[id] = { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
+      });
+    });
+    place(positions);
+  }
+  // The metabolism tree top-down: parent drugs above their metabolites (asserted has-metabolite steps).
+  function metabolismTree() {
+    var children = {}, parents = {}, members = new Set();
+    data.edges.forEach(function (e) {
+      var d = info.edges[e.id];
+      if (d.inferred || !/[#\/]hasMetabolite$/.test(d.predicate || "")) { return; }
+      (children[e.from] = children[e.from] || []).push(e.to);
+      parents[e.to] = true;
+      members.add(e.from); members.add(e.to);
+    });
+    if (!members.size) { return; }
+    state.onlySet = new Set(members);
+    applyFilters();
+    showOverviewLine();
+    var level = {}, queue = [];
+    members.forEach(function (m) { if (!parents[m]) { level[m] = 0; queue.push(m); } });
+    while (queue.length) {
+      var n = queue.shift();
+      (children[n] || []).forEach(function (c) {
+        if (level[c] === undefined || level[c] < level[n] + 1) { level[c] = level[n] + 1; if (level[c] < members.size) { queue.push(c); } }
+      });
+    }
+    var rows = {};
+    Object.keys(level).sort(function (a, b) { return a - b; }).forEach(function (id) { (rows[level[id]] = rows[level[id]] || []).push(Number(id)); });
+    var positions = {};
+    Object.keys(rows).forEach(function (k) {
+      rows[k].forEach(function (id, i) { positions[id] = { x: (i - (rows[k].length - 1) / 2) * 190, y: Number(k) * 150 }; });
+    });
+    place(positions);
+  }
+  document.getElementById("kkg-layout").addEventListener("change", function (ev) {
+    var value = ev.target.value;
+    if (value === "concentric") { concentric(); }
+    else if (value === "metabolism") { metabolismTree(); }
+    else { place(data.nodes.reduce(function (acc, n) { if (!state.nodeHidden[n.id]) { acc[n.id] = { x: n.x, y: n.y }; } return acc; }, {})); }
+  });
+
+  if (data.overview && !/focus=|node=/.test(String(location.hash || ""))) {
+    state.onlySet = new Set(data.overview);
+    applyVisibility();
+  }
   readHash();
+  showOverviewLine();
 
   window.kkg = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,
-    search: search, suggestions: suggestions, svgText: svgText, pngURL: pngURL, focusNode: focusNode, showPath: showPath, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
+    search: search, suggestions: suggestions, expand: expand, concentric: concentric, metabolismTree: metabolismTree, svgText: svgText, pngURL: pngURL, focusNode: focusNode, showPath: showPath, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
     visibleCounts: function () {
       return {
         nodes: state.nodeHidden.filter(function (h) { return !h; }).length,
