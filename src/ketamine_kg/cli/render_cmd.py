@@ -44,10 +44,19 @@ def render(
     ] = "all",
     reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Run HermiT when building.")] = True,
     title: Annotated[str | None, typer.Option(help="Page title.")] = None,
+    renderer: Annotated[
+        str,
+        typer.Option(
+            help="Drawing: canvas, webgl (sigma.js, for large views) or auto (webgl above 3,000 nodes)."
+        ),
+    ] = "auto",
 ) -> None:
     """Write an interactive network view: legend, search, filters and evidence for every relation."""
     from ketamine_kg.errors import UserError
+    from ketamine_kg.visualize.webgl import RENDERERS, write_page
 
+    if renderer not in RENDERERS:
+        raise UserError(f"--renderer must be one of {', '.join(RENDERERS)}, not '{renderer}'")
     if inferred not in ("all", "new", "none"):
         raise UserError(f"--inferred must be all, new or none, not '{inferred}'")
     if focus is not None and path is not None:
@@ -56,7 +65,7 @@ def render(
         raise UserError("use either --data (draw RDF files) or --source (build from tables), not both")
 
     from ketamine_kg.graph_build.projection import InferredMode, to_network
-    from ketamine_kg.visualize import filter_categories, select_paths, write_html
+    from ketamine_kg.visualize import filter_categories, select_paths
     from ketamine_kg.visualize import focus as focus_view
 
     if data:
@@ -78,5 +87,5 @@ def render(
         network = focus_view(network, focus, depth)
     if path is not None:
         network = select_paths(network, path[0], path[1], max_length=max_path_length)
-    write_html(network, out, title=title or default_title)
+    write_page(network, out, renderer=renderer, title=title or default_title)
     typer.echo(f"wrote {out} ({network.number_of_nodes()} entities, {network.number_of_edges()} relations)")
