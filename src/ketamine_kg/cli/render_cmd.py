@@ -83,7 +83,7 @@ def render(
 ) -> None:
     """Write an interactive network view: legend, search, filters and evidence for every relation."""
     from ketamine_kg.errors import UserError
-    from ketamine_kg.visualize.webgl import RENDERERS, write_page
+    from ketamine_kg.visualize.webgl import RENDERERS, Renderer, write_page
 
     inferred = choose("--inferred", inferred, ("all", "new", "none"))
     needs("--depth", depth is not None, "--focus", focus is not None)
@@ -126,5 +126,5 @@ def render(
         )
         for line in describe_paths(network):
             typer.echo(line)
-    write_page(network, out, renderer=renderer, title=title or default_title)
+    write_page(network, out, renderer=cast(Renderer, renderer), title=title or default_title)
     typer.echo(f"wrote {out} ({network.number_of_nodes()} entities, {network.number_of_edges()} relations)")
