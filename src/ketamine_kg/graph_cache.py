@@ -24,8 +24,8 @@ import pyoxigraph as ox
 
 from ketamine_kg import __version__
 from ketamine_kg.graph_build.atomic import write_bytes_atomic
-from ketamine_kg.graph_build.rdf_files import from_oxigraph_term
 from ketamine_kg.graph_build.export_ntriples import to_ntriples
+from ketamine_kg.graph_build.rdf_files import from_oxigraph_term
 from ketamine_kg.ontology.reason import DEFAULT_MAX_INFERRED, DEFAULT_TIMEOUT
 from ketamine_kg.ontology.source import default_source_dir
 from ketamine_kg.pipeline import BuildResult, Progress, build_knowledge_graph
