@@ -21,7 +21,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from ketamine_kg.errors import ExportError
-from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.graph_build.atomic import replace_folder_atomic, write_bytes_atomic
 from ketamine_kg.vocab import KKG, OWL, PREFIXES, RDF
 
 if TYPE_CHECKING:
@@ -215,8 +215,11 @@ def export(
         network = export_network.without_inferred(network)
     files = export_network.render(network, fmt, graph=selected)
     targets = {out / name if fmt == "kgx" else out: data for name, data in files.items()}
-    for path, data in targets.items():
-        write_bytes_atomic(path, data)
+    if fmt == "kgx":  # nodes.tsv and edges.tsv belong together: the folder is replaced as one set
+        replace_folder_atomic(out, files)
+    else:
+        for path, data in targets.items():
+            write_bytes_atomic(path, data)
     return ExportResult(
         fmt,
         tuple(targets),

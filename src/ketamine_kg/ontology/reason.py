@@ -35,6 +35,7 @@ from rdflib.term import Node
 from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
 from ketamine_kg.ontology.schema import Schema
 from ketamine_kg.ontology.triples import schema_iri
+from ketamine_kg.processes import process_alive
 from ketamine_kg.vocab import OWL, PREFIXES, RDF, RDFS
 
 __all__ = [
@@ -191,7 +192,7 @@ def remove_stale_folders(root: Path | None = None) -> list[Path]:
         owner = OWNED_FOLDER.match(path.name)
         try:
             stale = (
-                not _alive(int(owner.group(1)))
+                not process_alive(int(owner.group(1)))
                 if owner
                 else time.time() - path.stat().st_mtime > STALE_LEGACY_SECONDS
             )
@@ -203,18 +204,6 @@ def remove_stale_folders(root: Path | None = None) -> list[Path]:
     if removed:
         log.info("removed %d stale reasoning folder(s) left by killed runs", len(removed))
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 def _die_with_parent() -> Callable[[], None] | None:
