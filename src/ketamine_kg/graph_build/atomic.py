@@ -67,20 +67,20 @@ def replace_folder_atomic(folder: Path, files: Mapping[str, bytes]) -> list[Path
     """Make ``folder`` hold exactly ``files`` (relative name -> bytes), all of them or none.
 
     The files are written and fsynced in a staging folder beside ``folder``, which is then swapped in with
-    one atomic exchange of the two folders (Linux ``renameat2``; elsewhere two renames, which a later run
-    repairs if it is killed between them). A reader, or a run killed at any moment, sees either the whole
-    old set or the whole new set. Leftovers of killed runs are removed by the next run
+    one atomic exchange of the two folders (Linux ``renameat2``), so a reader, or a run killed at any
+    moment, sees either the whole old set or the whole new set. Where the system cannot exchange, two
+    renames leave the folder missing for a moment; a run killed then is repaired by the next. Leftovers of killed runs are removed by the next run
     (``recover_folder``). A folder holding files this function did not write is refused (``UserError``),
     never replaced.
     """
     target = folder.resolve()
-    check_replaceable(folder, files)
     target.parent.mkdir(parents=True, exist_ok=True)
     recover_folder(target)
     check_replaceable(folder, files)
     staging = Path(
         tempfile.mkdtemp(prefix=f".{target.name}.ketamine-kg-new-{os.getpid()}-", dir=target.parent)
     )
+    old = staging.with_name(staging.name.replace("-new-", "-old-", 1))  # used by the two-rename swap
     try:
         _fill(staging, files)
         if not target.exists():
@@ -88,12 +88,13 @@ def replace_folder_atomic(folder: Path, files: Mapping[str, bytes]) -> list[Path
         elif _exchange(staging, target):
             shutil.rmtree(staging)  # it now holds the old set
         else:
-            old = staging.with_name(staging.name.replace("-new-", "-old-", 1))
             target.rename(old)
             staging.rename(target)
             shutil.rmtree(old)
         _fsync_folder(target.parent)
     except BaseException:
+        if old.is_dir() and not target.exists():  # interrupted between the two renames
+            old.rename(target)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [folder / name for name in files]

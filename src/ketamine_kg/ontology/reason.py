@@ -292,11 +292,12 @@ def _run_java(
     java: str, axioms: Graph, tmp: Path, deadline: Deadline, while_waiting: Callable[[], object] | None
 ) -> tuple[bytes, bytes, int]:
     """HermiT's stdout, stderr and exit code, sandboxed (unsandboxed only on a Java with no policy support)."""
+    tmp = tmp.resolve()  # Java checks the resolved path it is given against the policy
     in_path = tmp / "ontology.nt"
     in_path.write_bytes(axioms.serialize(format="nt", encoding="utf-8"))
     policy = tmp / "policy" / "java.policy"  # a sub-folder: HermiT scans only the input's own folder
     policy.parent.mkdir()
-    policy.write_text(sandbox_policy([hermit_home(), tmp]), encoding="utf-8")
+    policy.write_text(sandbox_policy([hermit_home().resolve(), tmp]), encoding="utf-8")
     out, err, code = _communicate(hermit_command(java, in_path, tmp, policy=policy), deadline, while_waiting)
     if code != 0 and NO_SECURITY_MANAGER in err:
         log.warning("this Java cannot sandbox HermiT (no security manager); it runs on the import-free input")
