@@ -11,7 +11,7 @@ import pytest
 
 from ketamine_kg.errors import UserError
 from ketamine_kg.graph_build import atomic
-from ketamine_kg.graph_build.atomic import MANIFEST_NAME, recover_folder, replace_folder_atomic
+from ketamine_kg.graph_build.atomic import recover_folder, replace_folder_atomic
 
 OLD = {"a.ttl": b"old a", "queries/q1.csv": b"old q1", "queries/gone.csv": b"only in the old set"}
 NEW = {"a.ttl": b"new a", "queries/q1.csv": b"new q1", "b.html": b"new b"}
@@ -39,7 +39,7 @@ def test_the_new_set_replaces_the_old_one_whole(
     replace_folder_atomic(out, OLD)
     written = replace_folder_atomic(out, NEW)
     assert written == [out / name for name in NEW]
-    assert files_in(out) == {**NEW, MANIFEST_NAME: b"a.ttl\nb.html\nqueries\n"}  # gone.csv went with its set
+    assert files_in(out) == NEW  # gone.csv went with its set
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert (
         oct(out.stat().st_mode & 0o777) == "0o755" and oct((out / "a.ttl").stat().st_mode & 0o777) == "0o644"
@@ -59,13 +59,13 @@ def test_a_folder_with_files_of_others_is_refused_untouched(tmp_path: Path) -> N
 
 
 def test_outputs_of_older_versions_are_replaced(tmp_path: Path) -> None:
-    """No manifest yet: the set's own names and leftover temp files of per-file atomic writes count as ours."""
+    """Written file by file before: the set's own names and leftover temp files of those writes are ours."""
     out = tmp_path / "out"
     (out / "queries").mkdir(parents=True)
     (out / "a.ttl").write_bytes(b"legacy")
     (out / ".a.ttl.x1y2.tmp").write_bytes(b"half")
     replace_folder_atomic(out, NEW)
-    assert set(files_in(out)) == {*NEW, MANIFEST_NAME}
+    assert files_in(out) == NEW
 
 
 def test_leftovers_of_killed_runs_are_removed_or_put_back(tmp_path: Path) -> None:

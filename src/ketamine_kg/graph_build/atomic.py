@@ -17,7 +17,6 @@ from ketamine_kg.errors import UserError
 from ketamine_kg.processes import process_alive
 
 __all__ = [
-    "MANIFEST_NAME",
     "atomic_output",
     "check_replaceable",
     "recover_folder",
@@ -56,7 +55,6 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-MANIFEST_NAME = ".ketamine-kg-outputs"  # in a folder written by replace_folder_atomic: its top-level names
 _SIDE_NAME = re.compile(r"\.(?P<folder>.+)\.ketamine-kg-(?P<kind>new|old)-(?P<pid>\d+)-[^/]+")
 _TEMP_FILE = re.compile(r"\..+\.tmp")  # what atomic_output leaves when a run is killed mid-file
 _AT_FDCWD = -100
@@ -128,17 +126,14 @@ def recover_folder(target: Path) -> list[Path]:
 
 
 def check_replaceable(folder: Path, names: Iterable[str]) -> None:
-    """Raise ``UserError`` unless ``folder`` is missing, or holds only what a set of ``names`` (or the set
-    written there before, as its manifest says) would hold: such a folder may be replaced as a whole."""
+    """Raise ``UserError`` unless ``folder`` is missing or holds only what a set of ``names`` holds (plus
+    the temp files of killed single-file writes): only such a folder may be replaced as a whole."""
     target = folder.resolve()
     if target.exists() and not target.is_dir():
         raise UserError(f"{folder}: exists and is not a folder; outputs are written into a folder")
     if not target.is_dir():
         return
-    ours = {Path(name).parts[0] for name in names} | {MANIFEST_NAME}
-    manifest = target / MANIFEST_NAME
-    if manifest.is_file():
-        ours |= set(manifest.read_text(encoding="utf-8").splitlines())
+    ours = {Path(name).parts[0] for name in names}
     foreign = sorted(
         p.name for p in target.iterdir() if p.name not in ours and not _TEMP_FILE.fullmatch(p.name)
     )
@@ -151,7 +146,7 @@ def check_replaceable(folder: Path, names: Iterable[str]) -> None:
 
 
 def _fill(staging: Path, files: Mapping[str, bytes]) -> None:
-    """Write every file and the manifest into ``staging``, durably, with ordinary permissions."""
+    """Write every file into ``staging``, durably, with ordinary permissions."""
     folders = {staging}
     for name, data in files.items():
         path = staging / name
@@ -164,8 +159,6 @@ def _fill(staging: Path, files: Mapping[str, bytes]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         path.chmod(0o644)
-    names = sorted({Path(name).parts[0] for name in files})
-    (staging / MANIFEST_NAME).write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
     for path in sorted(folders, key=lambda p: len(p.parts), reverse=True):
         path.chmod(0o755)
         _fsync_folder(path)

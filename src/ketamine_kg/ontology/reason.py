@@ -97,7 +97,6 @@ class ReasoningReport:
     message: str
     inferred: tuple[Triple, ...] = ()
     seconds: float = 0.0
-    ignored_imports: tuple[str, ...] = ()
 
     @property
     def ran(self) -> bool:
@@ -263,7 +262,7 @@ def run_reasoner(
     remove_stale_folders()
     with tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
         out, err, returncode = _run_java(java, logical_axioms(graph), Path(tmp), deadline, while_waiting)
-    seconds = deadline.seconds - deadline.remaining()
+    seconds = time.monotonic() - deadline.start
     if returncode != 0:
         if b"InconsistentOntologyException" in err + out:
             culprits = explain_inconsistency(graph, schema)
@@ -285,7 +284,7 @@ def run_reasoner(
         )
     inferred.sort(key=lambda t: tuple(str(x) for x in t))
     log.info("HermiT: consistent, %d inferred facts in %.2f s", len(inferred), seconds)
-    return ReasoningReport("consistent", "consistent (HermiT)", tuple(inferred), seconds, imports)
+    return ReasoningReport("consistent", "consistent (HermiT)", tuple(inferred), seconds)
 
 
 def _run_java(
