@@ -67,7 +67,7 @@ def replace_folder_atomic(folder: Path, files: Mapping[str, bytes]) -> list[Path
     The files are written and fsynced in a staging folder beside ``folder``, which is then swapped in with
     one atomic exchange of the two folders (Linux ``renameat2``), so a reader, or a run killed at any
     moment, sees either the whole old set or the whole new set. Where the system cannot exchange, two
-    renames leave the folder missing for a moment; a run killed then is repaired by the next. Leftovers of killed runs are removed by the next run
+    renames leave the folder missing for a moment. Whatever a killed run leaves, the next run repairs
     (``recover_folder``). A folder holding files this function did not write is refused (``UserError``),
     never replaced.
     """
