@@ -82,6 +82,7 @@ def _kill_stream(
     sets: dict[str, Snapshot],
     env: dict[str, str],
     delays: list[float],
+    seed: int,
 ) -> Counter[str]:
     """Start each command, SIGKILL it after its delay, and name the set ``output`` holds afterwards."""
     seen: Counter[str] = Counter()
@@ -92,7 +93,9 @@ def _kill_stream(
         proc.wait(timeout=60)
         now = snapshot(output)
         which = [name for name, files in sets.items() if files == now]
-        assert which, f"kill {i} after {delay:.2f} s left a mixed or partial set in {output}: {sorted(now)}"
+        assert which, (
+            f"kill {i} after {delay:.2f} s (seed {seed}) left a mixed set in {output}: {sorted(now)}"
+        )
         seen[which[0]] += 1
     return seen
 
@@ -122,7 +125,7 @@ def kill_at_random_moments(
     ]
     with ThreadPoolExecutor(len(outputs)) as pool:
         streams = [
-            pool.submit(_kill_stream, [[*c, str(out)] for c in commands], out, sets, env, delays)
+            pool.submit(_kill_stream, [[*c, str(out)] for c in commands], out, sets, env, delays, seed)
             for out, (commands, delays) in zip(outputs, plans, strict=True)
         ]
         seen = sum((s.result() for s in streams), Counter())
