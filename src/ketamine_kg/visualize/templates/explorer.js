@@ -21,6 +21,7 @@
     nodeHidden: data.nodes.map(function () { return false; }),
     edgeHidden: data.edges.map(function () { return false; }),
     keepNodes: null, keepEdges: null,
+    manualHidden: new Set(), onlySet: null, pinned: new Set(), urlFocus: null,
     selected: null, firstDraw: null
   };
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
@@ -122,8 +123,7 @@
   function applyFilters() {
     var nodeUpdates = [], edgeUpdates = [];
     data.nodes.forEach(function (n) {
-      var hide = state.hiddenCats.has(n.cat) || (state.manualHidden !== undefined && state.manualHidden.has(n.id)) ||
-        (state.onlySet !== undefined && state.onlySet !== null && !state.onlySet.has(n.id));
+      var hide = state.hiddenCats.has(n.cat) || state.manualHidden.has(n.id) || (state.onlySet !== null && !state.onlySet.has(n.id));
       if (hide !== state.nodeHidden[n.id]) { state.nodeHidden[n.id] = hide; nodeUpdates.push({ id: n.id, hidden: hide }); }
     });
     data.edges.forEach(function (e) {
@@ -633,8 +633,6 @@
   if (data.focus !== null && data.focus !== undefined) { showNode(data.focus); }
 
   // ------------------------------------------------------------------ view tools: fit, reset, only, hide
-  state.manualHidden = new Set();
-  state.onlySet = null;
   function applyVisibility() {
     applyFilters();
     relayout();
@@ -837,7 +835,6 @@
     applyVisibility(); showOverviewLine(); writeHash();
   });
   var pinButton = document.getElementById("kkg-pin");
-  state.pinned = new Set();
   pinButton.addEventListener("click", function () {
     if (!state.selected || state.selected.node === undefined) { return; }
     var id = state.selected.node, pin = !state.pinned.has(id);
