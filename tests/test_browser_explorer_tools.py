@@ -84,6 +84,14 @@ def test_url_state_typos_claims_tools_and_export(browser: Any, pages: dict[str, 
     assert claim.count() == 1 and "esketamine called a metabolite" in claim.text_content()
     page.select_option("#kkg-claim-status", "supported")
     assert page.locator("#kkg-claims .kkg-claim").count() == 0
+    # "show only selection" keeps the selected node and its neighbours
+    page.evaluate("window.kkg.focusNode(window.kkg.search('esketamine')[0].id)")
+    page.locator("#kkg-only").click()
+    assert page.evaluate("window.kkg.visibleCounts().nodes") == 5
+    # a quantity shows its own evidence (the Ki is in vitro), not that of the clinical edge it qualifies
+    edge = page.evaluate("window.kkg.data.info.edges.findIndex(e => e.assertion_id === 'R0001')")
+    page.evaluate(f"window.kkg.selectEdge({edge})")
+    assert page.locator("#kkg-details .kkg-quantity .kkg-badge").all_text_contents() == ["in vitro"]
     svg = page.evaluate("window.kkg.svgText()")
     assert svg.startswith("<svg") and "esketamine" in svg and "<script" not in svg
     assert page.evaluate("window.kkg.pngURL()").startswith("data:image/png;base64,")
@@ -93,7 +101,9 @@ def test_url_state_typos_claims_tools_and_export(browser: Any, pages: dict[str, 
     page.context.close()
 
 
-def test_notebook_view_accepts_graphs_and_has_a_short_repr(sample: nx.MultiDiGraph) -> None:
+def test_notebook_view_accepts_graphs_and_has_a_short_repr(
+    sample: nx.MultiDiGraph, fixture_build: BuildResult
+) -> None:
     shown = view(Graph().parse(FIXTURES / "projection-sample.ttl"), focus="esketamine", depth=1)
     assert isinstance(shown, NetworkView)
     assert repr(shown).startswith("<NetworkView 5 entities") and "\n" not in repr(shown)
@@ -102,6 +112,7 @@ def test_notebook_view_accepts_graphs_and_has_a_short_repr(sample: nx.MultiDiGra
     assert 'sandbox="allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox"' in frame
     assert "allow-same-origin" not in frame
     only_drugs = view(sample, categories=["drug"])
+    assert view(fixture_build).summary == view(fixture_build.graph).summary
     assert only_drugs.summary.startswith("2 entities")
     with pytest.raises(TypeError, match="BuildResult"):
         view("not a graph")
@@ -150,5 +161,15 @@ def test_opens_small_then_expands_and_lays_out(browser: Any, real_page: tuple[Pa
     assert page.evaluate(f"window.kkg.nodes.get({ids['ketamine']}).fixed.x") is True
     page.locator("#kkg-all").click()
     assert page.evaluate("window.kkg.visibleCounts().nodes") == network.number_of_nodes()
+    # one edge per fact: the asserted edge's panel reads the folded inverse; inferred edges name their rule
+    treats = page.evaluate(
+        "window.kkg.data.info.edges.findIndex(e => e.predicate_label === 'treats' && (e.also_read_as || []).length)"
+    )
+    page.evaluate(f"window.kkg.selectEdge({treats})")
+    assert "Also read as:" in page.locator("#kkg-details .kkg-also").first.text_content()
+    assert "is treated by" in page.locator("#kkg-details .kkg-also").first.text_content()
+    inferred = page.evaluate("window.kkg.data.info.edges.findIndex(e => e.inferred)")
+    page.evaluate(f"window.kkg.selectEdge({inferred})")
+    assert "transitive" in page.locator("#kkg-details .kkg-rule").text_content()
     assert traffic.errors == [] and traffic.requests == []
     page.context.close()

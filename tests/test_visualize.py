@@ -182,6 +182,13 @@ def test_page_data_matches_the_network(sample: nx.MultiDiGraph) -> None:
     assert widths["clinical"] > widths["preclinical"] > widths["hypothesis"]
 
 
+def test_labels_are_culled_by_zoom_and_importance(sample: nx.MultiDiGraph) -> None:
+    data = page_data(render_html(sample))
+    fonts = {n["label"]: n["font"]["size"] for n in data["nodes"]}  # type: ignore[attr-defined]
+    assert fonts["esketamine"] > fonts["CYP2B6"]  # the hub keeps its label longest when zooming out
+    assert data["options"]["nodes"]["scaling"]["label"]["drawThreshold"] >= 6  # type: ignore[index]
+
+
 def test_positions_are_precomputed_and_large_views_skip_physics(sample: nx.MultiDiGraph) -> None:
     data = page_data(render_html(sample))
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])  # type: ignore[attr-defined]
