@@ -173,6 +173,7 @@ def _fill_nodes(
     paths: list[list[int]],
 ) -> None:
     """Append vis nodes to pyvis's list directly (its add_node is O(n) per call)."""
+    degree = dict(network.degree())
     on_path = {n for p in paths for n in p}
     ends = {p[0] for p in paths} | {p[-1] for p in paths}
     focus_node = network.graph.get("focus", {}).get("node")
@@ -180,11 +181,12 @@ def _fill_nodes(
         data = network.nodes[key]
         style = styles[str(data.get("category", ""))]
         x, y = positions[key]
-        size = 10.0 + min(14.0, 2.0 * math.sqrt(network.degree(key)))
+        weight = 2.0 * math.sqrt(degree[key])
+        size = 10.0 + min(14.0, weight)
         node: dict[str, Any] = {
             "id": i, "label": _short(str(data.get("short_label") or data.get("label", key)), 28), "x": x, "y": y,
             "shape": style.shape, "color": style.color, "size": round(size, 1), "cat": str(data.get("category", "")),
-            "font": {"size": round(11 + min(9.0, 2.0 * math.sqrt(network.degree(key))))},
+            "font": {"size": round(11 + min(9.0, weight))},
         }  # fmt: skip
         if i in on_path or key == focus_node:
             node["borderWidth"] = 4
@@ -267,15 +269,16 @@ def _overview(network: nx.MultiDiGraph, index: dict[str, int]) -> list[int] | No
         or graph.get("categories")
     ):
         return None
-    degree = dict(network.degree())
     drugs = [n for n, d in network.nodes(data=True) if d.get("category") == "drug"]
     if not drugs:
+        degree = dict(network.degree())
         return sorted(index[n] for n in sorted(network, key=lambda n: (-degree[n], str(n)))[:40])
-    top = max(degree[d] for d in drugs)
-    core = {d for d in drugs if degree[d] * 10 >= top}
+    drug_degree = dict(network.degree(drugs))
+    top = max(drug_degree.values())
+    core = sorted(d for d in drugs if drug_degree[d] * 10 >= top)
     keep = set(core)
-    for u, v, data in network.edges(data=True):
-        if u in core and not data.get("inferred") and data.get("kind") in _OVERVIEW_KINDS:
+    for _u, v, data in network.out_edges(core, data=True):
+        if not data.get("inferred") and data.get("kind") in _OVERVIEW_KINDS:
             keep.add(v)
     return sorted(index[n] for n in keep)
 

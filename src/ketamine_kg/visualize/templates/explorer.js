@@ -672,6 +672,21 @@
     applyVisibility();
   });
 
+  // Legend and panel collapse (narrow windows start with the legend collapsed).
+  function collapsible(buttonId, bodyClass) {
+    var button = document.getElementById(buttonId);
+    function set(open) {
+      document.body.classList.toggle(bodyClass, !open);
+      button.setAttribute("aria-pressed", String(open));
+      network.redraw();
+    }
+    button.addEventListener("click", function () { set(document.body.classList.contains(bodyClass)); });
+    return set;
+  }
+  var setSidebar = collapsible("kkg-toggle-sidebar", "kkg-no-sidebar");
+  var setPanel = collapsible("kkg-toggle-panel", "kkg-no-panel");
+  if (window.innerWidth <= 1100) { setSidebar(false); }
+
   // ------------------------------------------------------------------ claims browser
   var claimsBox = document.getElementById("kkg-claims");
   var claims = {}, claimAbout = {};
@@ -922,6 +937,7 @@
 
   window.kkg = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,
+    setSidebar: setSidebar, setPanel: setPanel,
     search: search, suggestions: suggestions, expand: expand, concentric: concentric, metabolismTree: metabolismTree, svgText: svgText, pngURL: pngURL, focusNode: focusNode, showPath: showPath, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
     visibleCounts: function () {
       return {
