@@ -147,6 +147,18 @@ def test_opens_small_then_expands_and_lays_out(browser: Any, real_page: tuple[Pa
     for label in ("ketamine", "esketamine", "NMDA receptor", "major depressive disorder", "norketamine"):
         assert ids[label] in visible, label
     assert "synapse assembly" not in {network.nodes[keys[i]]["label"] for i in visible}
+    # the page runs the same mechanism path search as `render --path` for the main drugs
+    choice = page.evaluate(
+        "window.kkg.data.mechanisms.findIndex(m => window.kkg.data.info.nodes[m.from].label === 'ketamine'"
+        " && window.kkg.data.info.nodes[m.to].label === 'major depressive disorder')"
+    )
+    assert choice >= 0
+    page.select_option("#kkg-mechanism", str(choice))
+    first = page.locator("#kkg-paths .kkg-path").first.locator(".kkg-step").first.text_content()
+    assert " ".join(first.split()) == "is antagonist of NMDA receptor clinical"
+    chain = page.locator("#kkg-paths .kkg-path").all_text_contents()
+    assert any("mTORC1 signalling" in c and "AMPA receptor" in c for c in chain)
+    assert page.evaluate(f"window.kkg.state.nodeHidden[{ids['mTORC1 signalling']}]") is False
     page.evaluate(f"window.kkg.expand({ids['NMDA receptor']})")
     assert page.evaluate("window.kkg.visibleCounts().nodes") > shown
     page.evaluate(f"window.kkg.selectNode({ids['NMDA receptor']}); window.kkg.concentric()")

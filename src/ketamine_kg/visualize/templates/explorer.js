@@ -601,11 +601,9 @@
     network.selectNodes(path.nodes);
     network.fit({ nodes: path.nodes, animation: false });
   }
-  if (data.paths && data.paths.length) {
-    pathsBox.appendChild(el("h3", null, "Mechanism paths (" + data.paths.length + ")"));
-    pathsBox.appendChild(el("p", "kkg-hint", "Best evidence first; each step names its relation and evidence. Click a path to show it."));
+  function pathList(paths) {
     var ol = el("ol", "kkg-path-list");
-    data.paths.forEach(function (path, p) {
+    paths.forEach(function (path, p) {
       var li = el("li", "kkg-path");
       li.dataset.path = String(p);
       var head = el("button", "kkg-link kkg-path-head", displayName(path.nodes[0]) + " → " + displayName(path.nodes[path.nodes.length - 1]));
@@ -628,7 +626,41 @@
       li.appendChild(steps);
       ol.appendChild(li);
     });
-    pathsBox.appendChild(ol);
+    return ol;
+  }
+  var PATH_HINT = "Best evidence first; each step names its relation and evidence. Click a path to show it.";
+  if (data.paths && data.paths.length) {
+    pathsBox.appendChild(el("h3", null, "Mechanism paths (" + data.paths.length + ")"));
+    pathsBox.appendChild(el("p", "kkg-hint", PATH_HINT));
+    pathsBox.appendChild(pathList(data.paths));
+  } else if (data.mechanisms && data.mechanisms.length) {
+    // The same path search as `render --path`, run for each main drug and the conditions it treats.
+    pathsBox.appendChild(el("h3", null, "Mechanism paths"));
+    var chooser = el("select");
+    chooser.id = "kkg-mechanism";
+    chooser.setAttribute("aria-label", "Drug and condition");
+    chooser.appendChild(el("option", null, "Choose a drug and condition…"));
+    data.mechanisms.forEach(function (m, i) {
+      var o = el("option", null, displayName(m.from) + " → " + displayName(m.to) + " (" + m.paths.length + ")");
+      o.value = String(i);
+      chooser.appendChild(o);
+    });
+    var mechBox = el("div");
+    chooser.addEventListener("change", function () {
+      clear(mechBox);
+      var m = data.mechanisms[Number(chooser.value)];
+      if (!m) { return; }
+      if (state.onlySet !== null) {
+        m.paths.forEach(function (p) { p.nodes.forEach(function (n) { state.onlySet.add(n); }); });
+        applyFilters();
+        showOverviewLine();
+      }
+      mechBox.appendChild(el("p", "kkg-hint", PATH_HINT));
+      mechBox.appendChild(pathList(m.paths));
+      showPath(m.paths[0]);
+    });
+    pathsBox.appendChild(chooser);
+    pathsBox.appendChild(mechBox);
   }
   if (data.focus !== null && data.focus !== undefined) { showNode(data.focus); }
 
