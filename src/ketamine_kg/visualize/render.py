@@ -25,7 +25,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from ketamine_kg.graph_build.atomic import write_text_atomic
-from ketamine_kg.visualize.layout import sector_layout
+from ketamine_kg.visualize.layout import concentric_layout, sector_layout
 from ketamine_kg.visualize.paths import mechanism_paths, path_grade
 from ketamine_kg.visualize.style import (
     EVIDENCE_STYLES,
@@ -105,9 +105,14 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
     paths = [[index[n] for n in path] for path in network.graph.get("paths", [])]
     large = len(keys) > PHYSICS_NODE_LIMIT
     net = Network(directed=True, height="100%", width="100%")
-    _fill_nodes(
-        net, network, keys, styles, sector_layout(list(groups.values()), dict(network.degree())), paths
-    )
+    focus_node = network.graph.get("focus", {}).get("node")
+    if focus_node in network:
+        # a focus opens on rings around it (its own layout, so no physics reshuffles it)
+        positions = concentric_layout(_rings(network, focus_node, category_order(codes)))
+        physics = False if physics is None else physics
+    else:
+        positions = sector_layout(list(groups.values()), dict(network.degree()))
+    _fill_nodes(net, network, keys, styles, positions, paths)
     drawn, folded = _fold_mirrors(network)
     edge_info = _fill_edges(net, drawn, folded, index, paths)
     edge_ids = {(u, v, k): j for j, (u, v, k, _) in enumerate(drawn)}
@@ -120,7 +125,6 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
     }
     vocabulary = network.graph.get("vocabulary", {})
     evidence_labels = vocabulary.get("evidence_level", {})
-    focus_node = network.graph.get("focus", {}).get("node")
     return {
         "title": title,
         "nodes": vis_nodes,
@@ -166,6 +170,19 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
         "options": _vis_options(large, (not large) if physics is None else physics),
         "large": large,
     }
+
+
+def _rings(network: nx.MultiDiGraph, centre: str, order: list[str]) -> list[list[str]]:
+    """Nodes by relation steps from ``centre`` (either direction), each ring by category then label."""
+    distance = nx.single_source_shortest_path_length(network.to_undirected(as_view=True), centre)
+    rank = {code: i for i, code in enumerate(order)}
+    rings: list[list[str]] = [[] for _ in range(max(distance.values(), default=0) + 2)]
+    for node in network:
+        rings[distance.get(node, len(rings) - 1)].append(node)
+    return [
+        sorted(ring, key=lambda n: (rank.get(str(network.nodes[n].get("category", "")), 0), str(network.nodes[n].get("label", n)), n))
+        for ring in rings
+    ]  # fmt: skip
 
 
 def _fill_nodes(
