@@ -95,6 +95,13 @@ def test_url_state_typos_claims_tools_and_export(browser: Any, pages: dict[str, 
     svg = page.evaluate("window.kkg.svgText()")
     assert svg.startswith("<svg") and "esketamine" in svg and "<script" not in svg
     assert page.evaluate("window.kkg.pngURL()").startswith("data:image/png;base64,")
+    for button, name in (("#kkg-png", "ketamine-kg-view.png"), ("#kkg-svg", "ketamine-kg-view.svg")):
+        with page.expect_download() as download:
+            page.locator(button).click()
+        assert download.value.suggested_filename == name
+    page.evaluate("window.kkg.network.moveTo({ scale: 5 })")
+    page.locator("#kkg-fit").click()
+    assert page.evaluate("window.kkg.network.getScale()") < 5
     width = page.evaluate("document.querySelector('#kkg-network').getBoundingClientRect().width")
     assert width > 600  # at 1,024 px the legend starts collapsed and the canvas keeps most of the width
     assert page.locator("#kkg-sidebar").is_hidden()
