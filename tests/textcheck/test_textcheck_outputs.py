@@ -50,7 +50,7 @@ def test_turtle_claim_records_are_deterministic(result: Result, checker: TextChe
     g = Graph().parse(data=ttl, format="turtle")
     claims = set(g.subjects(RDF.type, URIRef(SCHEMA_NS + "Claim")))
     assert len(claims) == len(result.claims)
-    starts = {int(o) for o in g.objects(None, URIRef("http://www.w3.org/ns/oa#start"))}
+    starts = {int(str(o)) for o in g.objects(None, URIRef("http://www.w3.org/ns/oa#start"))}
     assert starts == {c.start for c in result.claims}
 
 
