@@ -342,3 +342,36 @@ def test_sentences_split_robustly(checker: TextChecker) -> None:
         "Its half-life is 7–12 h.",
         "It blocks NMDA receptors.",
     ]
+
+
+QUANTITIES = [
+    ("Esketamine has a terminal half-life of 7–12 h.", "esketamine", "half_life", "supported", "within"),
+    (
+        "The half-life of esketamine is roughly 48 hours.",
+        "esketamine",
+        "half_life",
+        "contradicted",
+        "wrong value",
+    ),
+    ("Ketamine's half-life is 3 to 5 hours.", "ketamine", "half_life", "qualified", "overlaps"),
+    (
+        "Esketamine reaches peak concentrations within 20 to 40 minutes.",
+        "esketamine",
+        "tmax",
+        "supported",
+        "within",
+    ),
+    ("Ketamine is given at a dose of 0.5 mg/kg.", "ketamine", "dose_per_weight", "supported", "within"),
+    ("Arketamine has a half-life of 5 h.", "arketamine", "half_life", "not_in_graph", "no stored"),
+]
+
+
+@pytest.mark.parametrize(("text", "subject", "kind", "verdict", "word"), QUANTITIES)
+def test_numbers_with_units_against_stored_quantities(
+    checker: TextChecker, text: str, subject: str, kind: str, verdict: str, word: str
+) -> None:
+    found = [c for c in claims_of(checker, text) if c.predicate == "quantity"]
+    assert len(found) == 1, found
+    claim = found[0]
+    assert (claim.subject, claim.quantity_kind, claim.verdict) == (subject, kind, verdict), claim.reason
+    assert word in claim.reason

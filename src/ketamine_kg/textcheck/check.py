@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from ketamine_kg.textcheck.extract import extract_claims
 from ketamine_kg.textcheck.knowledge import Knowledge, knowledge_from_build
 from ketamine_kg.textcheck.matcher import EntityMatcher
-from ketamine_kg.textcheck.model import Document, Result, Sentence
+from ketamine_kg.textcheck.model import Claim, Document, Result, Sentence
 from ketamine_kg.textcheck.nlp import load_nlp, parse
 from ketamine_kg.textcheck.patterns import load_patterns
+from ketamine_kg.textcheck.quantities import QuantityClaim, decide_quantity, extract_quantities
 from ketamine_kg.textcheck.readers import read_document
 from ketamine_kg.textcheck.verdict import decide_all
 
@@ -48,4 +49,26 @@ class TextChecker:
         decided = decide_all(
             claims, self.knowledge, {s.index: s.text for s in sentences}, use_recorded_claims
         )
+        decided += [_quantity_claim(q, self.knowledge) for q in extract_quantities(text, sentences, mentions)]
+        decided.sort(key=lambda c: (c.sentence, c.start, c.end))
         return Result(document, sentences, tuple(mentions), tuple(decided))
+
+
+def _quantity_claim(q: QuantityClaim, knowledge: Knowledge) -> Claim:
+    verdict, reason, sources = decide_quantity(q, list(knowledge.quantities))
+    return Claim(
+        q.sentence,
+        q.start,
+        q.end,
+        q.subject,
+        "quantity",
+        "",
+        family="quantity",
+        trigger=q.text,
+        verdict=verdict,
+        reason=reason,
+        sources=sources,
+        quantity_kind=q.kind,
+        value=(q.low, q.high),
+        unit=q.unit,
+    )

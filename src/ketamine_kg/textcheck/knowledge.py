@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 
 from ketamine_kg.textcheck.matcher import Alias
+from ketamine_kg.textcheck.quantities import StoredQuantity, stored_interval
 from ketamine_kg.vocab import ID_NS, SCHEMA_NS
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class Knowledge:
         class_parents: dict[str, str],
         disjoint_groups: dict[str, str],
         claims: tuple[RecordedClaim, ...],
+        quantities: tuple[StoredQuantity, ...] = (),
     ) -> None:
         self.labels = labels
         self.categories = categories
@@ -86,6 +88,7 @@ class Knowledge:
         self.class_parents = class_parents
         self.disjoint_groups = disjoint_groups
         self.claims = claims
+        self.quantities = quantities
         self._by_subject: dict[str, list[Fact]] = defaultdict(list)
         self._by_object: dict[str, list[Fact]] = defaultdict(list)
         for f in facts:
@@ -223,7 +226,13 @@ def knowledge_from_build(result: BuildResult) -> Knowledge:
         for c in source.claims
         if c.claim_triple
     )
+    quantities = []
+    for q in source.quantities:
+        interval = stored_interval(q.value, q.min, q.max, q.unit)
+        if q.about in categories and interval is not None:
+            quantities.append(StoredQuantity(q.id, q.about, q.quantity, *interval, q.evidence, q.sources))
     return Knowledge(
+        quantities=tuple(quantities),
         labels=labels,
         categories=categories,
         aliases=tuple(aliases),

@@ -54,6 +54,9 @@ class Claim:
     reason: str = ""
     sources: tuple[str, ...] = ()
     recorded_claim: str | None = None
+    quantity_kind: str = ""  # a number claim: predicate "quantity", no object
+    value: tuple[float, float] | None = None
+    unit: str = ""
     accept: tuple[str, ...] = field(default=(), compare=False, repr=False)  # predicates that also support it
 
 
