@@ -257,6 +257,15 @@ RULES = [
         "qualified",
         "whole mechanism",
     ),
+    # only through intermediate causal steps (ketamine -> AMPA receptor -> BDNF)
+    (
+        "Ketamine increases BDNF.",
+        "ketamine",
+        "causallyUpstreamOfPositiveEffect",
+        "bdnf",
+        "supported",
+        "causal chain",
+    ),
     # nothing in the graph: the nearest facts are given
     (
         "Ketamine blocks the dopamine transporter.",

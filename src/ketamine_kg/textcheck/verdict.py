@@ -181,11 +181,56 @@ def _supporting(claim: Claim, k: Knowledge) -> tuple[list[Fact], list[Fact]]:
     return exact, narrower
 
 
+SIGN = {
+    "causallyUpstreamOfPositiveEffect": 1,
+    "positivelyRegulates": 1,
+    "causallyUpstreamOfNegativeEffect": -1,
+    "negativelyRegulates": -1,
+}
+MAX_CHAIN = 3
+
+
+def causal_chain(k: Knowledge, start: str, goal: str, sign: int) -> list[Fact] | None:
+    """The shortest chain of signed causal facts from ``start`` to ``goal`` whose signs multiply to ``sign``."""
+    frontier: list[tuple[str, int, list[Fact]]] = [(start, 1, [])]
+    seen = {(start, 1)}
+    for _ in range(MAX_CHAIN):
+        nxt: list[tuple[str, int, list[Fact]]] = []
+        for node, acc, path in frontier:
+            for f in k.about(node):
+                step = SIGN.get(f.predicate)
+                if step is None:
+                    continue
+                state = (f.object, acc * step)
+                if f.object == goal and acc * step == sign and path:
+                    return [*path, f]
+                if state not in seen:
+                    seen.add(state)
+                    nxt.append((f.object, acc * step, [*path, f]))
+        frontier = nxt
+    return None
+
+
+def _by_chain(claim: Claim, k: Knowledge) -> Claim | None:
+    """An effect claim the graph holds only through intermediate steps (ketamine -> AMPA receptor -> BDNF)."""
+    sign = SIGN.get(claim.predicate)
+    if sign is None or claim.negated:
+        return None
+    chain = causal_chain(k, claim.subject, claim.object, sign)
+    if chain is None:
+        return None
+    steps = " -> ".join([k.label(chain[0].subject), *(k.label(f.object) for f in chain)])
+    weakest = [f for f in chain if f.evidence == "hypothesis"]
+    verdict = "qualified" if weakest else "supported"
+    why = "only as a hypothesis " if weakest else ""
+    return _with(claim, verdict, f"the graph holds it {why}through a causal chain: {steps}", chain)
+
+
 def _by_support(claim: Claim, k: Knowledge, sentence: str) -> Claim | None:
     exact, narrower = _supporting(claim, k)
     facts = exact or narrower
     if not facts:
-        return None
+        return _by_chain(claim, k)
     lowered = sentence.lower()
     asserted = [f for f in facts if f.evidence != "hypothesis"]
     if claim.negated and claim.framing == "approved":
