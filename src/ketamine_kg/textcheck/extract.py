@@ -230,11 +230,8 @@ def _claim(
     negation_offsets: Sequence[int],
 ) -> Claim:
     subject, obj = (left, right) if pattern.direction == "forward" else (right, left)
-    lo, hi = min(left.end, t_start), max(t_end, right.start)
-    stretch = (
-        text[min(left.end, t_start) : right.start] if left.end <= t_start else text[t_start : right.start]
-    )
-    negated = is_negated(stretch) or any(lo <= off < hi for off in negation_offsets)
+    lo, hi = min(left.end, t_start), max(t_end, right.start)  # from the subject (or trigger) to the object
+    negated = is_negated(text[lo : right.start]) or any(lo <= off < hi for off in negation_offsets)
     before = lower_same_length(text[sent.start : t_start])
     framing = pattern.framing
     sentence_text = text[sent.start : sent.end]
@@ -246,11 +243,8 @@ def _claim(
         framing = "off_label"
     elif not framing and re.search(r"\bapproved\b", before):
         framing = "approved"
-    start = (
-        min(x.start for x in (left, right) if x.end > x.start)
-        if left.end > left.start
-        else min(t_start, right.start)
-    )
+    implicit = left.end == left.start  # the subject is the last drug, not named in the sentence
+    start = min(t_start if implicit else left.start, right.start)
     return Claim(
         sentence=sent.index,
         start=start,

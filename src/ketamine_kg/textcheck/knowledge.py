@@ -90,10 +90,8 @@ class Knowledge:
         self.claims = claims
         self.quantities = quantities
         self._by_subject: dict[str, list[Fact]] = defaultdict(list)
-        self._by_object: dict[str, list[Fact]] = defaultdict(list)
         for f in facts:
             self._by_subject[f.subject].append(f)
-            self._by_object[f.object].append(f)
         self._parents: dict[str, set[str]] = defaultdict(set)
         for f in facts:
             if f.predicate == "isSubtypeOf":
@@ -104,9 +102,6 @@ class Knowledge:
 
     def about(self, entity: str) -> list[Fact]:
         return self._by_subject.get(entity, [])
-
-    def pointing_at(self, entity: str) -> list[Fact]:
-        return self._by_object.get(entity, [])
 
     def between(self, a: str, b: str) -> list[Fact]:
         return [f for f in self.about(a) if f.object == b]
@@ -136,14 +131,6 @@ class Knowledge:
             chain.append(nxt)
             info = self.properties.get(nxt)
         return tuple(chain)
-
-    def class_ancestry(self, category: str) -> list[str]:
-        cls = self.class_of_category.get(category, "")
-        out: list[str] = []
-        while cls and cls not in out:
-            out.append(cls)
-            cls = self.class_parents.get(cls, "")
-        return out
 
     def classes_disjoint(self, a: str, b: str) -> bool:
         """True when no class is below both: siblings of one disjoint group."""
