@@ -51,7 +51,8 @@ class TextChecker:
         )
         decided += [_quantity_claim(q, self.knowledge) for q in extract_quantities(text, sentences, mentions)]
         decided.sort(key=lambda c: (c.sentence, c.start, c.end))
-        return Result(document, sentences, tuple(mentions), tuple(decided))
+        suggestions = tuple(self.matcher.near_misses(text, mentions))
+        return Result(document, sentences, tuple(mentions), tuple(decided), suggestions)
 
 
 def _quantity_claim(q: QuantityClaim, knowledge: Knowledge) -> Claim:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Claim", "Document", "Mention", "Result", "Sentence"]
+__all__ = ["Claim", "Document", "Mention", "Result", "Sentence", "Suggestion"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,17 @@ class Mention:
     text: str
     entity: str
     category: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A word that is nearly an entity name (a likely misspelling); never counted as a mention."""
+
+    start: int
+    end: int
+    text: str
+    entity: str
+    score: float
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ class Result:
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
     claims: tuple[Claim, ...]
+    suggestions: tuple[Suggestion, ...] = ()
 
     @property
     def contradicted(self) -> bool:

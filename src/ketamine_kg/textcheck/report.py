@@ -101,6 +101,10 @@ def to_dict(result: Result) -> dict[str, Any]:
             }
             for c in result.claims
         ],
+        "suggestions": [
+            {"start": x.start, "end": x.end, "text": x.text, "entity": x.entity, "score": x.score}
+            for x in result.suggestions
+        ],
         "summary": {v: sum(c.verdict == v for c in result.claims) for v in STATUS_OF_VERDICT},
     }
 
