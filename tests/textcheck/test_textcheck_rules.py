@@ -92,8 +92,8 @@ FAMILIES = [
         "spravato",
         "hasAdverseEvent",
         "dissociation",
-        "not_in_graph",
-        "nearest",
+        "supported",
+        "active moiety",
     ),
     (
         "Esketamine often causes dizziness.",
@@ -384,3 +384,8 @@ def test_numbers_with_units_against_stored_quantities(
     claim = found[0]
     assert (claim.subject, claim.quantity_kind, claim.verdict) == (subject, kind, verdict), claim.reason
     assert word in claim.reason
+
+
+def test_a_product_is_decided_for_its_active_moiety(checker: TextChecker) -> None:
+    claim = one(checker, "Spravato can cause dizziness.", "spravato", "hasAdverseEvent", "dizziness")
+    assert claim.verdict == "supported" and "active moiety esketamine" in claim.reason

@@ -56,8 +56,43 @@ def decide_all(
     return [decide(c, k, sentences.get(c.sentence, ""), use_recorded) for c in claims]
 
 
+def active_moieties(k: Knowledge, entity: str) -> list[str]:
+    """A product's active ingredients and the drugs they are salts of (Spravato -> esketamine HCl -> esketamine)."""
+    out: list[str] = []
+    todo = [entity]
+    while todo:
+        current = todo.pop(0)
+        for f in k.about(current):
+            if (
+                f.predicate in {"hasActiveIngredient", "isSaltFormOf"}
+                and f.object not in out
+                and f.object != entity
+            ):
+                out.append(f.object)
+                todo.append(f.object)
+    return out
+
+
 def decide(claim: Claim, k: Knowledge, sentence: str = "", use_recorded: bool = True) -> Claim:
-    """The claim with its verdict, reason, deciding sources and matching recorded claim."""
+    """The claim with its verdict, reason, deciding sources and matching recorded claim.
+
+    A claim about a product or salt the graph knows nothing about is decided for its active moiety.
+    """
+    decided = _decide(claim, k, sentence, use_recorded)
+    if decided.verdict != "not_in_graph" or claim.predicate in {"hasActiveIngredient", "isSaltFormOf"}:
+        return decided
+    for moiety in active_moieties(k, claim.subject):
+        other = _decide(dataclasses.replace(claim, subject=moiety), k, sentence, use_recorded)
+        if other.verdict != "not_in_graph":
+            return dataclasses.replace(
+                other,
+                subject=claim.subject,
+                reason=f"through its active moiety {k.label(moiety)}: {other.reason}",
+            )
+    return decided
+
+
+def _decide(claim: Claim, k: Knowledge, sentence: str, use_recorded: bool) -> Claim:
     recorded = k.recorded(claim.subject, claim.predicate, claim.object)
     decided = _contradiction(claim, k) or _by_support(claim, k, sentence)
     if decided is None and use_recorded and recorded is not None:
@@ -162,6 +197,7 @@ def _supporting(claim: Claim, k: Knowledge) -> tuple[list[Fact], list[Fact]]:
     preds = k.sub_properties(p) | {a for a in claim.accept if not a.startswith("^")}
     reverse = {a[1:] for a in claim.accept if a.startswith("^")}
     exact: list[Fact] = []
+    below: list[Fact] = []  # facts about a subtype of the object, after the direct ones
     narrower: list[Fact] = []
     for f in k.about(s):
         if f.predicate not in preds:
@@ -169,7 +205,8 @@ def _supporting(claim: Claim, k: Knowledge) -> tuple[list[Fact], list[Fact]]:
         if f.object == o:
             exact.append(f)
         elif o in k.ancestors(f.object):
-            (narrower if p in POPULATION_PREDICATES else exact).append(f)
+            (narrower if p in POPULATION_PREDICATES else below).append(f)
+    exact += below
     exact += [f for f in k.about(o) if f.predicate in reverse and f.object == s]
     if p == "hasAdverseEvent" and not exact:
         # an adverse effect whose phenotypes include the object (ketamine uropathy -> cystitis -> dysuria)
