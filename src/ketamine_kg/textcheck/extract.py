@@ -63,10 +63,11 @@ def extract_claims(
     """Every claim of every sentence, in text order, one per (sentence, subject, predicate, object)."""
     claims: list[Claim] = []
     seen: set[tuple[int, str, str, str]] = set()
+    lowered = lower_same_length(text)
     for sent in sentences:
         inside = [m for m in mentions if m.start >= sent.start and m.end <= sent.end]
         earlier_drugs = [m for m in mentions if m.end <= sent.start and m.category in DRUG_CATEGORIES]
-        for claim in _sentence_claims(text, sent, inside, earlier_drugs, patterns, negation_offsets):
+        for claim in _sentence_claims(text, lowered, sent, inside, earlier_drugs, patterns, negation_offsets):
             key = (claim.sentence, claim.subject, claim.predicate, claim.object)
             if key not in seen and claim.subject != claim.object:
                 seen.add(key)
@@ -76,13 +77,13 @@ def extract_claims(
 
 def _sentence_claims(
     text: str,
+    lowered: str,
     sent: Sentence,
     mentions: list[Mention],
     earlier_drugs: list[Mention],
     patterns: Sequence[Pattern],
     negation_offsets: Sequence[int],
 ) -> list[Claim]:
-    lowered = lower_same_length(text)
     used: list[tuple[int, int]] = []
     out: list[Claim] = []
     triggers: list[tuple[int, int, Pattern, int]] = []
@@ -100,7 +101,7 @@ def _sentence_claims(
             continue
         if any(x.start < t_end and t_start < x.end and x.category != "chemical_role" for x in mentions):
             continue  # the phrase is part of an entity name
-        found = _pair(text, sent, mentions, earlier_drugs, pattern, t_start, t_end)
+        found = _pair(text, lowered, sent, mentions, earlier_drugs, pattern, t_start, t_end)
         if not found:
             continue
         left, rights = found
@@ -128,6 +129,7 @@ def _shared_subject(
 
 def _pair(
     text: str,
+    lowered: str,
     sent: Sentence,
     mentions: list[Mention],
     earlier_drugs: list[Mention],
@@ -160,7 +162,7 @@ def _pair(
             rights.append(x)
         elif x.category in pattern.right or not COORDINATION.fullmatch(gap):
             break
-    left = named_subject or _left(text, sent, mentions, earlier_drugs, pattern, t_start)
+    left = named_subject or _left(text, lowered, sent, mentions, earlier_drugs, pattern, t_start)
     head = lower_same_length(text[sent.start : t_start])
     if left is None and (MECHANISM.search(head) or not head.strip()):
         later = [x for x in mentions if x.start >= rights[-1].end and x.category in pattern.left]
@@ -172,6 +174,7 @@ def _pair(
 
 def _left(
     text: str,
+    lowered: str,
     sent: Sentence,
     mentions: list[Mention],
     earlier_drugs: list[Mention],
@@ -184,12 +187,12 @@ def _left(
         if x.end <= t_start
         and x.category in pattern.left
         and t_start - x.end <= SUBJECT_WINDOW
-        and not CLAUSE_BREAK.search(lower_same_length(text[x.end : t_start]))
+        and not CLAUSE_BREAK.search(lowered, x.end, t_start)
     ]
     nearest = before[-1] if before else None
     window_start = nearest.end if nearest else sent.start
     pronoun = None
-    for p in PRONOUN.finditer(lower_same_length(text), window_start, t_start):
+    for p in PRONOUN.finditer(lowered, window_start, t_start):
         pronoun = p
     drugs_so_far = earlier_drugs + [x for x in mentions if x.end <= t_start and x.category in DRUG_CATEGORIES]
     if pronoun is not None and drugs_so_far and drugs_so_far[-1].category in pattern.left:
