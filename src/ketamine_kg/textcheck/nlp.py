@@ -30,13 +30,13 @@ class Parsed:
 
 @cache
 def load_nlp() -> Any:
-    """The small English pipeline (tagger, parser) from its PyPI package; never a download."""
+    """The small English pipeline, parser only (sentences, negation arcs), from its PyPI package; never a download."""
     try:
         import spacy
     except ImportError:
         raise TextExtraUnavailable(INSTALL_HINT) from None
     try:
-        return spacy.load(MODEL, exclude=["ner", "lemmatizer"])
+        return spacy.load(MODEL, exclude=["ner", "lemmatizer", "tagger", "attribute_ruler"])
     except OSError:
         raise TextExtraUnavailable(INSTALL_HINT) from None
 
