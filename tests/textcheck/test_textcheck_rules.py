@@ -389,3 +389,15 @@ def test_numbers_with_units_against_stored_quantities(
 def test_a_product_is_decided_for_its_active_moiety(checker: TextChecker) -> None:
     claim = one(checker, "Spravato can cause dizziness.", "spravato", "hasAdverseEvent", "dizziness")
     assert claim.verdict == "supported" and "active moiety esketamine" in claim.reason
+
+
+def test_long_lasting_is_qualified_by_repeated_dosing(checker: TextChecker) -> None:
+    found = [
+        c
+        for c in claims_of(checker, "Esketamine is a long-lasting antidepressant.")
+        if c.family == "duration"
+    ]
+    assert len(found) == 1
+    claim = found[0]
+    assert (claim.subject, claim.verdict) == ("esketamine", "qualified")
+    assert "repeated dosing" in claim.reason and "spravato dosing_frequency" in claim.reason

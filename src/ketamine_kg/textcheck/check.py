@@ -11,9 +11,16 @@ from ketamine_kg.textcheck.matcher import EntityMatcher
 from ketamine_kg.textcheck.model import Claim, Document, Result, Sentence
 from ketamine_kg.textcheck.nlp import load_nlp, parse
 from ketamine_kg.textcheck.patterns import load_patterns
-from ketamine_kg.textcheck.quantities import QuantityClaim, decide_quantity, extract_quantities
+from ketamine_kg.textcheck.quantities import (
+    DurationClaim,
+    QuantityClaim,
+    decide_duration,
+    decide_quantity,
+    extract_durations,
+    extract_quantities,
+)
 from ketamine_kg.textcheck.readers import read_document
-from ketamine_kg.textcheck.verdict import decide_all
+from ketamine_kg.textcheck.verdict import active_moieties, decide_all
 
 if TYPE_CHECKING:
     from ketamine_kg.pipeline import BuildResult
@@ -50,9 +57,44 @@ class TextChecker:
             claims, self.knowledge, {s.index: s.text for s in sentences}, use_recorded_claims
         )
         decided += [_quantity_claim(q, self.knowledge) for q in extract_quantities(text, sentences, mentions)]
+        decided += [_duration_claim(d, self.knowledge) for d in extract_durations(text, sentences, mentions)]
         decided.sort(key=lambda c: (c.sentence, c.start, c.end))
         suggestions = tuple(self.matcher.near_misses(text, mentions))
         return Result(document, sentences, tuple(mentions), tuple(decided), suggestions)
+
+
+def related_drugs(k: Knowledge, entity: str) -> list[str]:
+    """Its active moieties, the products and salts made of it, and the racemate it is part of."""
+    out = active_moieties(k, entity)
+    for f in k.facts:
+        if f.predicate in {"hasActiveIngredient", "isSaltFormOf"} and entity in (
+            f.object,
+            *active_moieties(k, f.object),
+        ):
+            out.append(f.subject)
+        if f.predicate == "hasPart" and f.object == entity and k.categories.get(f.subject) == "drug":
+            out.append(f.subject)
+    return sorted(set(out) - {entity})
+
+
+def _duration_claim(d: DurationClaim, knowledge: Knowledge) -> Claim:
+    verdict, reason, sources = decide_duration(
+        d, list(knowledge.quantities), related_drugs(knowledge, d.subject)
+    )
+    return Claim(
+        d.sentence,
+        d.start,
+        d.end,
+        d.subject,
+        "quantity",
+        "",
+        family="duration",
+        trigger=d.text,
+        verdict=verdict,
+        reason=reason,
+        sources=sources,
+        quantity_kind="duration_of_effect",
+    )
 
 
 def _quantity_claim(q: QuantityClaim, knowledge: Knowledge) -> Claim:

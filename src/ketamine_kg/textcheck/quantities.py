@@ -13,7 +13,15 @@ from importlib import resources
 from ketamine_kg.textcheck.model import Mention, Sentence
 from ketamine_kg.textcheck.normalise import lower_same_length
 
-__all__ = ["QuantityClaim", "StoredQuantity", "decide_quantity", "extract_quantities"]
+__all__ = [
+    "DurationClaim",
+    "QuantityClaim",
+    "StoredQuantity",
+    "decide_duration",
+    "decide_quantity",
+    "extract_durations",
+    "extract_quantities",
+]
 
 NUMBER = re.compile(
     r"(\d+(?:\.\d+)?)(?:\s*(?:–|—|-|to|and)\s*(\d+(?:\.\d+)?))?\s*"
@@ -41,6 +49,7 @@ TO_BASE = {  # unit as written -> (UCUM unit family, factor to its base)
     "weeks": ("h", 168.0),
 }
 UCUM_TO_BASE = {
+    "/wk": ("/wk", 1.0),
     "%": ("%", 1.0),
     "mg/kg": ("mg/kg", 1.0),
     "mg": ("mg", 1.0),
@@ -49,6 +58,10 @@ UCUM_TO_BASE = {
     "d": ("h", 24.0),
     "wk": ("h", 168.0),
 }
+DURATION_CUE = re.compile(
+    r"\b(?:long(?:er)?[\s-](?:lasting|acting)|long[\s-]term\s+relief|durable|sustained\s+(?:effects?|benefits?|relief|response))\b"
+)
+SHORT_EFFECT_HOURS = 24 * 7  # an effect that fades within a week needs repeated doses
 WINDOW = 45
 TOLERANCE = 0.1
 FAR = 2.0
@@ -175,3 +188,67 @@ def decide_quantity(claim: QuantityClaim, stored: list[StoredQuantity]) -> tuple
             sources,
         )
     return "qualified", f"{claim.kind} {claim.text} is outside the stored {show(nearest)}", sources
+
+
+@dataclass(frozen=True)
+class DurationClaim:
+    """A drug called long-lasting (or long-acting, durable) without a number."""
+
+    sentence: int
+    start: int
+    end: int
+    subject: str
+    text: str
+
+
+def extract_durations(
+    text: str, sentences: tuple[Sentence, ...], mentions: tuple[Mention, ...] | list[Mention]
+) -> list[DurationClaim]:
+    """ "long-lasting" about the drug nearest to it in the sentence (after it: "long-lasting esketamine")."""
+    lowered = lower_same_length(text)
+    drugs = [m for m in mentions if m.category in {"drug", "metabolite"}]
+    out: list[DurationClaim] = []
+    for sent in sentences:
+        inside = [m for m in drugs if sent.start <= m.start and m.end <= sent.end]
+        for c in DURATION_CUE.finditer(lowered, sent.start, sent.end):
+            if not inside:
+                continue
+            nearest = min(inside, key=lambda m: min(abs(m.start - c.end()), abs(c.start() - m.end)))
+            out.append(
+                DurationClaim(
+                    sent.index,
+                    min(nearest.start, c.start()),
+                    max(nearest.end, c.end()),
+                    nearest.entity,
+                    text[c.start() : c.end()],
+                )
+            )
+    return out
+
+
+def decide_duration(
+    claim: DurationClaim, stored: list[StoredQuantity], related: list[str]
+) -> tuple[str, str, tuple[str, ...]]:
+    """Qualified when the graph shows repeated dosing or an effect that fades within days."""
+    about = [claim.subject, *related]
+    relevant = [
+        q
+        for q in stored
+        if q.entity in about
+        and (
+            (q.kind == "dosing_frequency" and q.high >= 0.5)
+            or (q.kind == "duration_of_effect" and q.high <= SHORT_EFFECT_HOURS)
+            or q.kind == "half_life"
+        )
+    ]
+    order = {"dosing_frequency": 0, "duration_of_effect": 1, "half_life": 2}
+    relevant.sort(key=lambda q: (order[q.kind], q.entity != claim.subject, q.id))
+    repeated = [q for q in relevant if q.kind != "half_life"]
+    if not repeated:
+        return "not_in_graph", f"no stored duration of effect or dosing schedule for {claim.subject}", ()
+    shown = "; ".join(
+        f"{q.entity} {q.kind} {q.low:.3g}{'' if q.low == q.high else f'-{q.high:.3g}'} {q.unit}"
+        for q in relevant[:4]
+    )
+    sources = tuple(sorted({s for q in relevant for s in q.sources}))
+    return "qualified", f"'{claim.text}' overstates it: the effect needs repeated dosing ({shown})", sources

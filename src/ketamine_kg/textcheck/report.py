@@ -115,7 +115,7 @@ def to_json(result: Result) -> str:
 
 def describe(claim: Claim) -> str:
     """A claim in one line: "s p o", or "s quantity kind=value unit"."""
-    if claim.value is not None:
+    if claim.quantity_kind:
         return f"{claim.subject} {claim.quantity_kind} = {claim.trigger}"
     return f"{claim.subject} {claim.predicate} {claim.object}"
 
