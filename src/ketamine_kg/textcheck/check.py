@@ -20,7 +20,7 @@ from ketamine_kg.textcheck.quantities import (
     extract_quantities,
 )
 from ketamine_kg.textcheck.readers import read_document
-from ketamine_kg.textcheck.verdict import active_moieties, decide_all
+from ketamine_kg.textcheck.verdict import decide_all, related_drugs
 
 if TYPE_CHECKING:
     from ketamine_kg.pipeline import BuildResult
@@ -61,20 +61,6 @@ class TextChecker:
         decided.sort(key=lambda c: (c.sentence, c.start, c.end))
         suggestions = tuple(self.matcher.near_misses(text, mentions))
         return Result(document, sentences, tuple(mentions), tuple(decided), suggestions)
-
-
-def related_drugs(k: Knowledge, entity: str) -> list[str]:
-    """Its active moieties, the products and salts made of it, and the racemate it is part of."""
-    out = active_moieties(k, entity)
-    for f in k.facts:
-        if f.predicate in {"hasActiveIngredient", "isSaltFormOf"} and entity in (
-            f.object,
-            *active_moieties(k, f.object),
-        ):
-            out.append(f.subject)
-        if f.predicate == "hasPart" and f.object == entity and k.categories.get(f.subject) == "drug":
-            out.append(f.subject)
-    return sorted(set(out) - {entity})
 
 
 def _duration_claim(d: DurationClaim, knowledge: Knowledge) -> Claim:

@@ -1,11 +1,13 @@
 """Verdict rules: decide each claim against the graph's facts (asserted and inferred).
 
-In order: contradicted (disjoint properties or classes, an adverse effect framed as a benefit, the
-opposite sign, a negated claim against an asserted fact, "approved" against off-label use); then the
-facts that support the claim decide between qualified (only a hypothesis; off-label; a regimen or
-population qualifier the sentence drops; only a narrower condition; prevention; not the whole
-mechanism) and supported; without support the recorded article claims are one more signal; else
-not_in_graph with the nearest facts.
+In order: contradicted (disjoint properties or classes, the wrong direction of an asymmetric property,
+an adverse effect framed as a benefit or as something the drug lowers, the opposite sign, a negated
+claim against an asserted fact, "approved" against off-label use); then the facts that support the
+claim (directly, through a sub-property or subtype, or through a signed causal chain) decide between
+qualified (only a hypothesis; off-label; a regimen or population qualifier the sentence drops; only a
+narrower condition; prevention; not the whole mechanism) and supported; without support the recorded
+article claims are one more signal; else not_in_graph with the nearest facts. A claim about a product
+the graph knows nothing about is decided for its active moiety.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 from ketamine_kg.textcheck.knowledge import Fact, Knowledge
 from ketamine_kg.textcheck.model import Claim
 
-__all__ = ["decide", "decide_all"]
+__all__ = ["active_moieties", "causal_chain", "decide", "decide_all", "related_drugs"]
 
 POSITIVE = {"causallyUpstreamOfPositiveEffect", "positivelyRegulates"}
 NEGATIVE = {"causallyUpstreamOfNegativeEffect", "negativelyRegulates"}
@@ -71,6 +73,20 @@ def active_moieties(k: Knowledge, entity: str) -> list[str]:
                 out.append(f.object)
                 todo.append(f.object)
     return out
+
+
+def related_drugs(k: Knowledge, entity: str) -> list[str]:
+    """Its active moieties, the products and salts made of it, and the racemate it is part of."""
+    out = active_moieties(k, entity)
+    for f in k.facts:
+        if f.predicate in {"hasActiveIngredient", "isSaltFormOf"} and entity in (
+            f.object,
+            *active_moieties(k, f.object),
+        ):
+            out.append(f.subject)
+        if f.predicate == "hasPart" and f.object == entity and k.categories.get(f.subject) == "drug":
+            out.append(f.subject)
+    return sorted(set(out) - {entity})
 
 
 def decide(claim: Claim, k: Knowledge, sentence: str = "", use_recorded: bool = True) -> Claim:
