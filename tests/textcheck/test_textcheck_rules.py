@@ -401,3 +401,14 @@ def test_long_lasting_is_qualified_by_repeated_dosing(checker: TextChecker) -> N
     claim = found[0]
     assert (claim.subject, claim.verdict) == ("esketamine", "qualified")
     assert "repeated dosing" in claim.reason and "spravato dosing_frequency" in claim.reason
+
+
+def test_a_long_line_is_parsed_in_pieces_with_true_offsets(checker: TextChecker) -> None:
+    sentence = "Esketamine blocks NMDA receptors. "
+    text = sentence * 700  # about 24,000 characters on one line: more than one parser piece
+    result = checker.check_text(text)
+    assert len(result.sentences) >= 690
+    assert all(text[s.start : s.end] == s.text for s in result.sentences)
+    assert {(c.subject, c.predicate, c.object, c.verdict) for c in result.claims} == {
+        ("esketamine", "isAntagonistOf", "nmda_receptor", "supported")
+    }

@@ -39,6 +39,7 @@ COORDINATED_VERB = re.compile(
 MECHANISM = re.compile(r"(?:\bby|\bthrough|\bvia)\s*$")
 OBJECT_WINDOW = 70
 SUBJECT_WINDOW = 140
+BETWEEN_MAX = 120  # a "between" phrase ("X, a dissociative anaesthetic") is short
 # a subject does not reach across these: the trigger then belongs to another clause
 CLAUSE_BREAK = re.compile(r";|\bwho\b|\bwhere\b|\bwhen\b|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b|\bthose\b")
 
@@ -216,6 +217,8 @@ def _between_claims(
         if left.category not in pattern.left or right.category not in pattern.right:
             continue
         gap = lower_same_length(text[left.end : right.start])
+        if len(gap) > BETWEEN_MAX:
+            continue
         if not re.search(r",|\bis\b|\bas\b|\ban?\b|\bwas\b", gap) or not pattern.regex.fullmatch(gap):
             continue
         out.append(_claim(text, sent, pattern, left, right, left.end, right.start, negation_offsets))

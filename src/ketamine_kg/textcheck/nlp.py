@@ -3,6 +3,7 @@ negation arcs, on a document whose entity mentions were merged into single token
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -41,22 +42,41 @@ def load_nlp() -> Any:
         raise TextExtraUnavailable(INSTALL_HINT) from None
 
 
+CHUNK = 20_000  # characters parsed at a time: a line break, else the last space before this
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """(offset, piece) of every line, long lines cut at a space so the parser's memory stays bounded."""
+    out: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        pos = 0
+        while len(line) - pos > CHUNK:
+            cut = line.rfind(" ", pos, pos + CHUNK)
+            cut = cut if cut > pos else pos + CHUNK
+            out.append((offset + pos, line[pos:cut]))
+            pos = cut
+        out.append((offset + pos, line[pos:]))
+        offset += len(line) + 1
+    return out
+
+
 def parse(text: str, spans: list[tuple[int, int]]) -> Parsed:
     """Sentence offsets and negation-token offsets; a line break always ends a sentence."""
     nlp = load_nlp()
     sentences: list[tuple[int, int]] = []
     negations: list[int] = []
-    offset = 0
-    for line in text.split("\n"):
-        start = offset
-        offset += len(line) + 1
+    ordered = sorted(spans)
+    for start, line in _segments(text):
         if not line.strip():
             continue
         doc = nlp.make_doc(line)
+        first = bisect.bisect_left(ordered, (start, start))
+        last = bisect.bisect_left(ordered, (start + len(line) + 1, 0))
         with doc.retokenize() as retokenizer:
             taken: set[int] = set()
-            for a, b in spans:
-                if a >= start and b <= start + len(line):
+            for a, b in ordered[first:last]:
+                if b <= start + len(line):
                     span = doc.char_span(a - start, b - start, alignment_mode="expand")
                     if span is not None and len(span) > 1 and not taken & set(range(span.start, span.end)):
                         retokenizer.merge(span)
