@@ -17,8 +17,8 @@ from ketamine_kg.textcheck.model import Result
 from ketamine_kg.vocab import SCHEMA_NS
 
 TEXT = (
-    "Ketamine, once an anaesthetic, is now studied in depression. Esketamine is a metabolite of ketamine.\n"
-    "It may lower cortisol secretion. Esketamine can cause nausea. Its half-life is 7 to 12 hours."
+    "Ketamine, once an anaesthetic, is now studied in depression. It may lower cortisol secretion.\n"
+    "Esketamine is a metabolite of ketamine. Esketamine can cause nausea. Its half-life is 7 to 12 hours."
 )
 
 

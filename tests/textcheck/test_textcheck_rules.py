@@ -412,3 +412,11 @@ def test_a_long_line_is_parsed_in_pieces_with_true_offsets(checker: TextChecker)
     assert {(c.subject, c.predicate, c.object, c.verdict) for c in result.claims} == {
         ("esketamine", "isAntagonistOf", "nmda_receptor", "supported")
     }
+
+
+def test_a_pronoun_stands_for_the_drug_that_opens_the_sentence_before(checker: TextChecker) -> None:
+    claims = claims_of(checker, "Esketamine is a metabolite of ketamine. Its half-life is 7 to 12 hours.")
+    number = [c for c in claims if c.predicate == "quantity"]
+    assert [(c.subject, c.verdict) for c in number] == [("esketamine", "supported")]
+    # "a metabolite of" is the metabolite pattern, not a role claim "esketamine has role metabolite"
+    assert not [c for c in claims if c.predicate == "hasRole"]

@@ -10,7 +10,7 @@ from ketamine_kg.textcheck.model import Claim, Mention, Sentence
 from ketamine_kg.textcheck.normalise import lower_same_length
 from ketamine_kg.textcheck.patterns import Pattern
 
-__all__ = ["extract_claims", "is_hedged", "is_negated"]
+__all__ = ["antecedents", "extract_claims", "is_hedged", "is_negated"]
 
 DRUG_CATEGORIES = frozenset({"drug"})
 PRONOUN = re.compile(
@@ -39,6 +39,7 @@ COORDINATED_VERB = re.compile(
 MECHANISM = re.compile(r"(?:\bby|\bthrough|\bvia)\s*$")
 OBJECT_WINDOW = 70
 SUBJECT_WINDOW = 140
+RELATIONAL_NOUN = re.compile(r"\s*(?:of|at)\b")
 BETWEEN_MAX = 120  # a "between" phrase ("X, a dissociative anaesthetic") is short
 # a subject does not reach across these: the trigger then belongs to another clause
 CLAUSE_BREAK = re.compile(r";|\bwho\b|\bwhere\b|\bwhen\b|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b|\bthose\b")
@@ -54,6 +55,18 @@ def is_hedged(text: str) -> bool:
     return HEDGE.search(lower_same_length(text)) is not None
 
 
+def antecedents(sentences: Sequence[Sentence], mentions: Sequence[Mention], sent: Sentence) -> list[Mention]:
+    """What "it" or "the drug" at the start of ``sent`` can stand for: the drug that opens the latest
+    earlier sentence naming a drug (its likely subject), else nothing."""
+    for earlier in reversed([s for s in sentences if s.end <= sent.start]):
+        drugs = [
+            m for m in mentions if earlier.start <= m.start < earlier.end and m.category in DRUG_CATEGORIES
+        ]
+        if drugs:
+            return [drugs[0]]
+    return []
+
+
 def extract_claims(
     text: str,
     sentences: Sequence[Sentence],
@@ -67,7 +80,7 @@ def extract_claims(
     lowered = lower_same_length(text)
     for sent in sentences:
         inside = [m for m in mentions if m.start >= sent.start and m.end <= sent.end]
-        earlier_drugs = [m for m in mentions if m.end <= sent.start and m.category in DRUG_CATEGORIES]
+        earlier_drugs = antecedents(sentences, mentions, sent)
         for claim in _sentence_claims(text, lowered, sent, inside, earlier_drugs, patterns, negation_offsets):
             key = (claim.sentence, claim.subject, claim.predicate, claim.object)
             if key not in seen and claim.subject != claim.object:
@@ -217,12 +230,16 @@ def _between_claims(
         if left.category not in pattern.left or right.category not in pattern.right:
             continue
         gap = lower_same_length(text[left.end : right.start])
-        if len(gap) > BETWEEN_MAX:
-            continue
+        if len(gap) > BETWEEN_MAX or RELATIONAL_NOUN.match(lowered_after(text, right.end)):
+            continue  # "X is a metabolite of Y": the role noun belongs to another pattern
         if not re.search(r",|\bis\b|\bas\b|\ban?\b|\bwas\b", gap) or not pattern.regex.fullmatch(gap):
             continue
         out.append(_claim(text, sent, pattern, left, right, left.end, right.start, negation_offsets))
     return out
+
+
+def lowered_after(text: str, pos: int, width: int = 12) -> str:
+    return lower_same_length(text[pos : pos + width])
 
 
 def _claim(

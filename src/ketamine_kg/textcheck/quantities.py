@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from ketamine_kg.textcheck.extract import antecedents
 from ketamine_kg.textcheck.model import Mention, Sentence
 from ketamine_kg.textcheck.normalise import lower_same_length
 
@@ -133,7 +134,7 @@ def extract_quantities(
                 if family != UCUM_TO_BASE[unit][0]:
                     continue
                 inside = [m for m in drugs if sent.start <= m.start and m.end <= n.start()]
-                earlier = [m for m in drugs if m.end <= sent.start]
+                earlier = antecedents(sentences, drugs, sent)
                 if not inside and not earlier:
                     continue
                 subject = inside[-1] if inside else earlier[-1]  # "its half-life": the last drug
