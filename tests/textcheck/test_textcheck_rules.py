@@ -420,3 +420,12 @@ def test_a_pronoun_stands_for_the_drug_that_opens_the_sentence_before(checker: T
     assert [(c.subject, c.verdict) for c in number] == [("esketamine", "supported")]
     # "a metabolite of" is the metabolite pattern, not a role claim "esketamine has role metabolite"
     assert not [c for c in claims if c.predicate == "hasRole"]
+
+
+def test_a_contrasted_drug_is_not_the_subject(checker: TextChecker) -> None:
+    claims = claims_of(
+        checker, "Ketamine, unlike esketamine, is not approved for treatment-resistant depression."
+    )
+    assert [(c.subject, c.negated, c.verdict) for c in claims if c.predicate == "treats"] == [
+        ("ketamine", True, "supported")
+    ]

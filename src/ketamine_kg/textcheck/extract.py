@@ -39,6 +39,10 @@ COORDINATED_VERB = re.compile(
 MECHANISM = re.compile(r"(?:\bby|\bthrough|\bvia)\s*$")
 OBJECT_WINDOW = 70
 SUBJECT_WINDOW = 140
+# "ketamine, unlike esketamine, is ...": the contrasted drug is not the subject
+CONTRAST = re.compile(
+    r"\b(?:unlike|than|versus|vs\.?|compared\s+(?:with|to)|apart\s+from|except(?:\s+for)?)\s*$"
+)
 RELATIONAL_NOUN = re.compile(r"\s*(?:of|at)\b")
 BETWEEN_MAX = 120  # a "between" phrase ("X, a dissociative anaesthetic") is short
 # a subject does not reach across these: the trigger then belongs to another clause
@@ -202,6 +206,7 @@ def _left(
         and x.category in pattern.left
         and t_start - x.end <= SUBJECT_WINDOW
         and not CLAUSE_BREAK.search(lowered, x.end, t_start)
+        and not CONTRAST.search(lowered, max(sent.start, x.start - 20), x.start)
     ]
     nearest = before[-1] if before else None
     window_start = nearest.end if nearest else sent.start
