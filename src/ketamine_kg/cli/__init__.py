@@ -7,8 +7,11 @@ inside the command functions so that ``ketamine-kg --help`` does not load them.
 from __future__ import annotations
 
 import importlib
+from typing import Annotated
 
 import typer
+
+from ketamine_kg.cli._validate import limit_option, set_limits
 
 app = typer.Typer(
     name="ketamine-kg",
@@ -33,8 +36,14 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
     ),
+    max_input_mb: Annotated[int | None, limit_option("max_input_bytes")] = None,
+    max_nesting: Annotated[int | None, limit_option("max_nesting")] = None,
+    max_query_kb: Annotated[int | None, limit_option("max_query_chars")] = None,
+    max_query_depth: Annotated[int | None, limit_option("max_query_depth")] = None,
+    memory_mb: Annotated[int | None, limit_option("memory_bytes")] = None,
 ) -> None:
     """A cited, reasoned knowledge graph of ketamine and esketamine in depression."""
+    set_limits(max_input_mb, max_nesting, max_query_kb, max_query_depth, memory_mb)
 
 
 # Command modules register themselves on ``app`` when imported, in this order (the order of --help).

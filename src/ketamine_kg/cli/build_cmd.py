@@ -10,6 +10,7 @@ import typer
 
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
+from ketamine_kg.cli._validate import positive_seconds
 
 
 @app.command()
@@ -20,7 +21,9 @@ def build(
     ] = None,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out"),
     reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Run HermiT (needs Java).")] = True,
-    reasoner_timeout: Annotated[float, typer.Option(help="Seconds before HermiT is stopped.", min=1)] = 120.0,
+    reasoner_timeout: Annotated[
+        float, typer.Option(help="Seconds before HermiT is stopped.", min=1, callback=positive_seconds)
+    ] = 120.0,
     merge: Annotated[
         list[Path] | None,
         typer.Option(help="Extra RDF file to merge in (repeatable; Turtle, N-Triples, RDF/XML, JSON-LD)."),

@@ -9,6 +9,7 @@ import typer
 
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
+from ketamine_kg.cli._validate import positive_seconds
 from ketamine_kg.errors import UserError
 
 if TYPE_CHECKING:
@@ -77,7 +78,9 @@ def check(
     reason: Annotated[
         bool, typer.Option("--reason/--no-reason", help="Check consistency with HermiT (needs Java).")
     ] = True,
-    reasoner_timeout: Annotated[float, typer.Option(help="Seconds before HermiT is stopped.", min=1)] = 120.0,
+    reasoner_timeout: Annotated[
+        float, typer.Option(help="Seconds before HermiT is stopped.", min=1, callback=positive_seconds)
+    ] = 120.0,
     shacl: Annotated[
         bool, typer.Option("--shacl/--no-shacl", help="Also validate with the SHACL shapes.")
     ] = True,

@@ -10,6 +10,7 @@ import typer
 
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
+from ketamine_kg.cli._validate import positive_seconds
 
 
 @app.command()
@@ -43,7 +44,9 @@ def publish(
     inferred: Annotated[
         bool, typer.Option("--inferred/--no-inferred", help="Include the reasoner's inferred statements.")
     ] = True,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for each HTTP answer.", min=1)] = 120.0,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for each HTTP answer.", min=1, callback=positive_seconds)
+    ] = 120.0,
 ) -> None:
     """Publish the graph to a SPARQL 1.1 Graph Store (HTTP PUT) and check the remote triple count."""
     from ketamine_kg.cli.export_cmd import load_graph

@@ -10,6 +10,8 @@ import typer
 
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
+from ketamine_kg.cli._validate import positive_seconds, read_query_file
+from ketamine_kg.cli._watchdog import loading, with_deadline
 from ketamine_kg.errors import QueryError, UserError
 
 _OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "ttl")
@@ -54,6 +56,13 @@ def _open_target(
     data: list[Path], source: Path | None, engine: str, endpoint: str | None, timeout: float
 ) -> object:
     """The engine to run on: the endpoint, the --data files, or the graph built from the tables."""
+    with loading():  # the query's --timeout does not count the loading or the build
+        return _load_target(data, source, engine, endpoint, timeout)
+
+
+def _load_target(
+    data: list[Path], source: Path | None, engine: str, endpoint: str | None, timeout: float
+) -> object:
     from ketamine_kg.queries import open_endpoint, open_engine
 
     if endpoint:
@@ -77,6 +86,7 @@ def _open_target(
 
 
 @app.command("query")
+@with_deadline("timeout")
 @handle_errors
 def query(
     name: Annotated[str | None, typer.Argument(help="A named query (see `ketamine-kg queries`).")] = None,
@@ -101,7 +111,9 @@ def query(
     endpoint: Annotated[
         str | None, typer.Option(help="Send the query to this SPARQL 1.1 endpoint URL.")
     ] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped.")] = 30.0,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds before a query is stopped.", callback=positive_seconds)
+    ] = 30.0,
     allow_network: Annotated[
         bool, typer.Option("--allow-network", help="Allow SERVICE and remote FROM (refused by default).")
     ] = False,
@@ -116,8 +128,6 @@ def query(
         raise UserError(f"--format must be one of {', '.join(_OUTPUT_FORMATS)}, not {format!r}")
     if engine not in ENGINES:
         raise UserError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    if timeout <= 0:
-        raise UserError("--timeout must be a positive number of seconds")
     if param and name is None:
         raise UserError("--param only applies to a named query")
     params: dict[str, Any] = _parse_params(param or [])
@@ -129,13 +139,7 @@ def query(
             target, name, engine=engine, timeout=timeout, allow_network=allow_network, **params
         )
     else:
-        if file is not None:
-            try:
-                text = file.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise UserError(f"{file}: not UTF-8 text") from None
-        else:
-            text = sparql or ""
+        text = read_query_file(file) if file is not None else sparql or ""
         try:
             prepare_query(text, allow_network=allow_network)  # refuse before loading anything
         except QueryError as exc:

@@ -9,12 +9,18 @@ import typer
 
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
+from ketamine_kg.cli._validate import output_path
 
 
 @app.command()
 @handle_errors
 def render(
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write (self-contained, works offline).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="HTML file to write (self-contained, works offline).", callback=output_path
+        ),
+    ],
     data: Annotated[
         list[Path] | None,
         typer.Option(
