@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ketamine_kg.errors import UserError
 
-__all__ = ["ENV_VARS", "Limits"]
+__all__ = ["ENV_VARS", "Limits", "nesting_depth"]
 
 MIB = 1024 * 1024
 
@@ -29,6 +30,12 @@ ENV_VARS: dict[str, tuple[str, int, str]] = {
     "max_query_depth": ("KETAMINE_KG_MAX_QUERY_DEPTH", 1, "--max-query-depth"),
     "memory_bytes": ("KETAMINE_KG_MEMORY_MB", MIB, "--memory-mb"),
 }
+
+# What the nesting scanner stops at: quotes, comments, IRIs (or a less-than sign) and brackets.
+_DEPTH_MARK = re.compile(r"\"\"\"|'''|[\"'#<(){}\[\]]")
+_SHORT_STRING = {"'": re.compile(r"(?:[^'\\\n\r]|\\.)*'"), '"': re.compile(r'(?:[^"\\\n\r]|\\.)*"')}
+_IRI_REST = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*>")
+_OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
 
 
 @dataclass(frozen=True)
@@ -65,3 +72,38 @@ class Limits:
         """How to raise the limit ``field``: the option and the variable."""
         var, _unit, option = ENV_VARS[field]
         return f"raise it with `ketamine-kg {option} N COMMAND ...` or {var}=N"
+
+
+def nesting_depth(text: str, limit: int | None = None) -> tuple[int, int]:
+    """The deepest nesting of ``( { [`` outside strings, IRIs and comments, and the offset reaching it.
+
+    SPARQL, Turtle, TriG and JSON share these lexical rules. A linear scan with no backtracking; it stops as soon as the depth passes ``limit``.
+
+    >>> nesting_depth('SELECT * { ?s ?p "(((" # (((\\n FILTER((1)) }')
+    (3, 37)
+    """
+    depth = deepest = where = 0
+    position = 0
+    while (mark := _DEPTH_MARK.search(text, position)) is not None:
+        token, position = mark.group(), mark.end()
+        if token in _OPEN:
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, mark.start()
+                if limit is not None and deepest > limit:
+                    break
+        elif token in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif token == "#":
+            end = text.find("\n", position)
+            position = len(text) if end < 0 else end
+        elif token == "<":
+            iri = _IRI_REST.match(text, position)
+            position = iri.end() if iri else position  # else a less-than sign
+        elif len(token) == 3:
+            end = text.find(token, position)
+            position = len(text) if end < 0 else end + 3
+        else:
+            string = _SHORT_STRING[token].match(text, position)
+            position = string.end() if string else position
+    return deepest, where

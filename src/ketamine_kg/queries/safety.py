@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ketamine_kg.errors import QueryError, UnsafeQueryError
-from ketamine_kg.limits import Limits
+from ketamine_kg.limits import Limits, nesting_depth
 from ketamine_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -66,11 +66,6 @@ _TOKEN = re.compile(
 )
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
-# What the nesting scanner stops at: quotes, comments, IRIs (or a less-than sign) and brackets.
-_DEPTH_MARK = re.compile(r"\"\"\"|'''|[\"'#<(){}\[\]]")
-_SHORT_STRING = {"'": re.compile(r"(?:[^'\\\n\r]|\\.)*'"), '"': re.compile(r'(?:[^"\\\n\r]|\\.)*"')}
-_IRI_REST = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*>")
-_OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
 _MAX_MESSAGE = 160
 _POINTER_WIDTH = 100
 
@@ -311,41 +306,6 @@ def _parse_with_oxigraph(text: str, significant: Sequence[Token]) -> tuple[str, 
     return ()
 
 
-def nesting_depth(text: str, limit: int | None = None) -> tuple[int, int]:
-    """The deepest nesting of ``( { [`` outside strings, IRIs and comments, and the offset reaching it.
-
-    A linear scan with no backtracking; it stops as soon as the depth passes ``limit``.
-
-    >>> nesting_depth('SELECT * { ?s ?p "(((" # (((\\n FILTER((1)) }')
-    (3, 37)
-    """
-    depth = deepest = where = 0
-    position = 0
-    while (mark := _DEPTH_MARK.search(text, position)) is not None:
-        token, position = mark.group(), mark.end()
-        if token in _OPEN:
-            depth += 1
-            if depth > deepest:
-                deepest, where = depth, mark.start()
-                if limit is not None and deepest > limit:
-                    break
-        elif token in _CLOSE:
-            depth = max(depth - 1, 0)
-        elif token == "#":
-            end = text.find("\n", position)
-            position = len(text) if end < 0 else end
-        elif token == "<":
-            iri = _IRI_REST.match(text, position)
-            position = iri.end() if iri else position  # else a less-than sign
-        elif len(token) == 3:
-            end = text.find(token, position)
-            position = len(text) if end < 0 else end + 3
-        else:
-            string = _SHORT_STRING[token].match(text, position)
-            position = string.end() if string else position
-    return deepest, where
-
-
 def check_bounds(text: str, limits: Limits | None = None) -> None:
     """Refuse a query text that is too long or nested too deeply, before any lexer or parser sees it."""
     limits = limits or Limits.from_env()
@@ -354,7 +314,7 @@ def check_bounds(text: str, limits: Limits | None = None) -> None:
             f"the query is {len(text):,} characters long, over the limit of {limits.max_query_chars:,}; "
             + limits.hint("max_query_chars")
         )
-    if sum(text.count(c) for c in _OPEN) <= limits.max_query_depth:
+    if sum(text.count(c) for c in "({[") <= limits.max_query_depth:
         return  # too few brackets to nest that deep
     depth, offset = nesting_depth(text, limits.max_query_depth)
     if depth > limits.max_query_depth:
