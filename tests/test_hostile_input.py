@@ -196,3 +196,16 @@ def test_timeout_stops_an_uninterruptible_regex(run_cli: RunCli, small_nt: Path)
     assert done.returncode == 2, done.stderr
     assert "did not finish within 2 s" in done.stderr and done.stdout == ""
     assert time.perf_counter() - start < 15
+
+
+def test_iris_oxigraph_rejects_are_never_written_into_a_query() -> None:
+    # Found by Hypothesis (test_properties): DEL and U+FFF0 passed the IRI check, then broke the query.
+    from rdflib import URIRef
+
+    from ketamine_kg.queries.terms import sparql_safe_iri, to_sparql
+
+    for tail in ("\x7f", "\ufff0", "%zz", "\x85"):
+        assert not sparql_safe_iri("http://ex.org/" + tail)
+        with pytest.raises(QueryError, match="not allowed"):
+            to_sparql(URIRef("http://ex.org/" + tail))
+    assert sparql_safe_iri("http://ex.org/é%20(x)")

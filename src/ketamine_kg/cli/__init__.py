@@ -6,12 +6,27 @@ inside the command functions so that ``ketamine-kg --help`` does not load them.
 
 from __future__ import annotations
 
-import importlib
-from typing import Annotated
+import os
+import signal
+import threading
 
-import typer
 
-from ketamine_kg.cli._validate import limit_option, set_limits
+def _interrupted_while_starting(_signum: int, _frame: object) -> None:
+    os.write(2, b"error: interrupted; nothing was written\n")  # nothing has been opened yet
+    os._exit(130)
+
+
+# Ctrl-C while the CLI starts (imports, option parsing): one line and exit 130, not a traceback. The
+# command wrapper (``_common.handle_errors``) puts Python's KeyboardInterrupt back once a command runs.
+if threading.current_thread() is threading.main_thread():
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+import importlib  # noqa: E402 - after the start-up handler
+from typing import Annotated  # noqa: E402
+
+import typer  # noqa: E402 - after the start-up handler
+
+from ketamine_kg.cli._validate import limit_option, set_limits  # noqa: E402
 
 app = typer.Typer(
     name="ketamine-kg",
@@ -53,5 +68,12 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point; Ctrl-C anywhere ends with one line and exit code 130."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted; earlier outputs are unchanged", err=True)
+        raise SystemExit(130) from None
+    finally:  # the work is done (or refused): a late Ctrl-C must not turn the exit into a traceback
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
