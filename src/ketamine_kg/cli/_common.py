@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
+from ketamine_kg.cli._watchdog import STDERR_TTY
 from ketamine_kg.errors import KetamineKGError
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ _STARTED = time.monotonic()
 
 def is_terminal() -> bool:
     """True when stderr is a terminal (show progress); False when piped or in CI."""
-    return sys.stderr.isatty()
+    return sys.stderr.isatty() or os.environ.get(STDERR_TTY) == "1"
 
 
 def fail(message: str, code: int) -> typer.Exit:

@@ -16,6 +16,7 @@ import functools
 import os
 import resource
 import select
+import shutil
 import signal
 import sys
 import time
@@ -32,6 +33,8 @@ P = ParamSpec("P")
 _CONTROL_FD = "KETAMINE_KG_WATCHDOG_FD"
 _GRACE = 1.0  # the child's own, softer deadline (DeadlineRunner) normally answers first
 _PAUSE, _RESUME = b"P", b"R"
+#: Set in the child when the parent's stderr is a terminal, so progress lines still show (its own is a pipe).
+STDERR_TTY = "KETAMINE_KG_STDERR_TTY"
 
 
 @contextlib.contextmanager
@@ -48,7 +51,19 @@ def loading() -> Iterator[None]:
         os.write(int(fd), _RESUME)
 
 
-def _child(func: Callable[[], object], control: int, out: int, err: int, limits: Limits) -> None:
+def _terminal() -> dict[str, str]:
+    """What the child must know of the parent's terminal: its width (tables) and whether stderr is one."""
+    env: dict[str, str] = {}
+    if sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        env["COLUMNS"] = str(shutil.get_terminal_size().columns)
+    if sys.stderr.isatty():
+        env[STDERR_TTY] = "1"
+    return env
+
+
+def _child(
+    func: Callable[[], object], control: int, out: int, err: int, limits: Limits, terminal: dict[str, str]
+) -> None:
     """Run ``func`` in the forked child and leave with its exit code (never returns)."""
     code = 0
     try:
@@ -58,6 +73,7 @@ def _child(func: Callable[[], object], control: int, out: int, err: int, limits:
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - lives until _exit
         sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
         os.environ[_CONTROL_FD] = str(control)
+        os.environ.update(terminal)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
@@ -162,13 +178,14 @@ def with_deadline(timeout_arg: str) -> Callable[[Callable[P, None]], Callable[P,
             control_r, control_w = os.pipe()
             out_r, out_w = os.pipe()
             err_r, err_w = os.pipe()
+            terminal = _terminal()
             sys.stdout.flush()
             sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
                 for fd in (control_r, out_r, err_r):
                     os.close(fd)
-                _child(lambda: func(*args, **kwargs), control_w, out_w, err_w, limits)
+                _child(lambda: func(*args, **kwargs), control_w, out_w, err_w, limits, terminal)
             for fd in (control_w, out_w, err_w):
                 os.close(fd)
             with contextlib.suppress(OSError):

@@ -9,7 +9,7 @@ import typer
 
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
-from ketamine_kg.errors import UserError
+from ketamine_kg.cli._options import choose, format_option, out_option, reason_option, source_option
 
 FORMATS = ("table", "json", "html", "ttl", "tsv")
 
@@ -29,9 +29,9 @@ def _table(rows: list[tuple[str, str, str, str, str]]) -> str:
 @app.command("check-text")
 @handle_errors
 def check_text(
-    file: Annotated[Path, typer.Argument(help="Plain text, Markdown, HTML or PDF file to check.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, html, ttl or tsv.")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", hidden=True)],
+    fmt: Annotated[str, format_option("table, json, html, ttl (alias turtle) or tsv.")] = "table",
+    out: Annotated[Path | None, out_option("Write the report here instead of to standard output.")] = None,
     ignore_recorded_claims: Annotated[
         bool,
         typer.Option(
@@ -39,18 +39,13 @@ def check_text(
             help="Decide on the graph's facts alone, not on the recorded article claims.",
         ),
     ] = False,
-    source: Annotated[
-        Path | None, typer.Option(help="Directory with the six source tables (default: the packaged data).")
-    ] = None,
-    reason: Annotated[
-        bool, typer.Option("--reason/--no-reason", help="Check against the inferred facts too (needs Java).")
-    ] = True,
+    source: Annotated[Path | None, source_option()] = None,
+    reason: Annotated[bool, reason_option()] = True,
 ) -> None:
-    """Find mentions and relation claims in a text and decide each claim against the graph:
+    """Check FILE (plain text, Markdown, HTML or PDF): find mentions and relation claims and decide each against the graph:
     supported, qualified, contradicted or not_in_graph, with the deciding facts. Exit 1 when
     something is contradicted."""
-    if fmt not in FORMATS:
-        raise UserError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    fmt = choose("--format", fmt, FORMATS)
     from ketamine_kg.textcheck.nlp import load_nlp
     from ketamine_kg.textcheck.readers import read_document
 

@@ -66,11 +66,16 @@ _ALL_NAMES = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX kkg: <https://w3id.org/ketamine-kg/schema#>
 SELECT DISTINCT ?entity ?name ?how WHERE {
   ?entity a owl:NamedIndividual .
   { ?entity rdfs:label ?name . BIND("label" AS ?how) }
   UNION { ?entity oboInOwl:hasExactSynonym ?name . BIND("synonym" AS ?how) }
   UNION { ?entity oboInOwl:hasDbXref ?name . BIND("identifier" AS ?how) }
+  # quantities, claims and sources have labels too, but are not what an entity parameter names
+  FILTER NOT EXISTS {
+    ?entity a ?type . ?type rdfs:subClassOf* ?root . VALUES ?root { kkg:Quantity kkg:Claim kkg:Source }
+  }
 }
 """
 _CLASSES = """
