@@ -294,6 +294,18 @@ def _by_support(claim: Claim, k: Knowledge, sentence: str) -> Claim | None:
             claim, "supported", f"rightly: the graph has no approval, only {_fact_text(k, facts[0])}", facts
         )
     if claim.negated:
+        restricted = [
+            f
+            for f in asserted
+            if f.qualifier("regimen") not in UNRESTRICTED_REGIMENS or f.qualifier("population")
+        ]
+        if asserted and len(restricted) == len(asserted):
+            return _with(
+                claim,
+                "qualified",
+                f"negated; the graph has it only under a condition: {_fact_text(k, restricted[0])}",
+                restricted,
+            )
         if asserted:
             return _with(
                 claim,
