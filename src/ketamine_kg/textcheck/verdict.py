@@ -2,8 +2,8 @@
 
 In order: contradicted (disjoint properties or classes, the wrong direction of an asymmetric property,
 an adverse effect framed as a benefit or as something the drug lowers, the opposite sign, a negated
-claim against an asserted fact, "approved" against off-label use); then the facts that support the
-claim (directly, through a sub-property or subtype, or through a signed causal chain) decide between
+claim against an unconditional asserted fact, "approved" against off-label use); then the facts that
+support the claim (directly, through a sub-property or subtype, or through a signed causal chain) decide between
 qualified (only a hypothesis; off-label; a regimen or population qualifier the sentence drops; only a
 narrower condition; prevention; not the whole mechanism) and supported; without support the recorded
 article claims are one more signal; else not_in_graph with the nearest facts. A claim about a product
