@@ -29,9 +29,13 @@ def _table(rows: list[tuple[str, str, str, str, str]]) -> str:
 @app.command("check-text")
 @handle_errors
 def check_text(
-    file: Annotated[Path, typer.Argument(help="Plain text, Markdown, HTML or PDF file to check.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, html, ttl or tsv.")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", hidden=True)],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, html, ttl or tsv.")
+    ] = "table",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", metavar="PATH", help="Write here instead of stdout.")
+    ] = None,
     ignore_recorded_claims: Annotated[
         bool,
         typer.Option(
@@ -40,15 +44,20 @@ def check_text(
         ),
     ] = False,
     source: Annotated[
-        Path | None, typer.Option(help="Directory with the six source tables (default: the packaged data).")
+        Path | None,
+        typer.Option(
+            "--source",
+            metavar="DIR",
+            help="Build from the six tables in this directory (default: packaged data).",
+        ),
     ] = None,
     reason: Annotated[
         bool, typer.Option("--reason/--no-reason", help="Check against the inferred facts too (needs Java).")
     ] = True,
 ) -> None:
-    """Find mentions and relation claims in a text and decide each claim against the graph:
-    supported, qualified, contradicted or not_in_graph, with the deciding facts. Exit 1 when
-    something is contradicted."""
+    """Check FILE (plain text, Markdown, HTML or PDF) against the graph: find its mentions and
+    relation claims and decide each claim (supported, qualified, contradicted or not_in_graph) with
+    the deciding facts. Exit 1 when something is contradicted."""
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     from ketamine_kg.textcheck.nlp import load_nlp
