@@ -42,9 +42,9 @@ def check_text(
     source: Annotated[Path | None, source_option()] = None,
     reason: Annotated[bool, reason_option()] = True,
 ) -> None:
-    """Check FILE (plain text, Markdown, HTML or PDF): find mentions and relation claims and decide each against the graph:
-    supported, qualified, contradicted or not_in_graph, with the deciding facts. Exit 1 when
-    something is contradicted."""
+    """Check FILE (plain text, Markdown, HTML or PDF) against the graph: find its mentions and
+    relation claims and decide each claim (supported, qualified, contradicted or not_in_graph) with
+    the deciding facts. Exit 1 when something is contradicted."""
     fmt = choose("--format", fmt, FORMATS)
     from ketamine_kg.textcheck.nlp import load_nlp
     from ketamine_kg.textcheck.readers import read_document
