@@ -209,3 +209,33 @@ def test_iris_oxigraph_rejects_are_never_written_into_a_query() -> None:
         with pytest.raises(QueryError, match="not allowed"):
             to_sparql(URIRef("http://ex.org/" + tail))
     assert sparql_safe_iri("http://ex.org/é%20(x)")
+
+
+def test_ctrl_c_during_build_is_one_line_and_exit_130(fixture_source_dir: Path, tmp_path: Path) -> None:
+    import hashlib
+    import random
+    import signal
+    import subprocess
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "ketamine_kg", "build", "--source", str(fixture_source_dir)]
+    command += ["--no-reason", "--out", str(out)]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+
+    def snapshot() -> dict[str, str]:
+        files = sorted(p for p in out.rglob("*") if p.is_file())
+        return {str(p.relative_to(out)): hashlib.sha1(p.read_bytes()).hexdigest() for p in files}
+
+    before = snapshot()
+    interrupted = 0
+    for delay in random.Random(14).sample([0.4, 0.7, 1.0, 1.4, 1.8, 2.2], 4):
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode in (0, 130), stderr
+        if process.returncode == 130:
+            interrupted += 1
+            assert stderr.startswith("error: interrupted") and stderr.count("\n") == 1, stderr
+        assert snapshot() == before  # same files, no temp files left; the build is deterministic
+    assert interrupted >= 2

@@ -23,7 +23,7 @@ from ketamine_kg.queries.terms import compact_iri, from_oxigraph, to_sparql
 from ketamine_kg.visualize.render import json_for_script
 from ketamine_kg.vocab import PREFIXES
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text with the characters that trouble line counting, cell splitting and escaping.
 TRICKY = st.sampled_from(
