@@ -239,3 +239,28 @@ def test_ctrl_c_during_build_is_one_line_and_exit_130(fixture_source_dir: Path, 
             assert stderr.startswith("error: interrupted") and stderr.count("\n") == 1, stderr
         assert snapshot() == before  # same files, no temp files left; the build is deterministic
     assert interrupted >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('<http://ex.org/s> <http://ex.org/p> "1" .\n<http://ex.org/s> <http://ex.org/p> .\n', "f.nt:2:"),
+        ('<http://ex.org/s> <http://ex.org/p> "x"^^<http://www.w3.org/2001/XMLSchema#int> .\n', "ill-typed"),
+    ],
+)
+def test_stream_file_checks_like_parse_file(tmp_path: Path, text: str, fragment: str) -> None:
+    from ketamine_kg.errors import RDFParseError
+    from ketamine_kg.graph_build.rdf_files import parse_file, stream_file
+
+    path = tmp_path / "f.nt"
+    path.write_text(text, encoding="utf-8")
+    for read in (parse_file, lambda p: list(stream_file(p))):
+        with pytest.raises(RDFParseError, match=fragment):
+            read(path)
+    deep = tmp_path / "deep.ttl"
+    deep.write_text(
+        "<http://ex.org/s> <http://ex.org/p> " + "[ <http://ex.org/p> " * 50 + "1" + " ]" * 50 + " .\n"
+    )
+    with pytest.raises(RDFParseError, match="nested more than 10"):
+        list(stream_file(deep, Limits(max_nesting=10)))
+    assert len(list(stream_file(deep))) == 51
