@@ -152,6 +152,10 @@ def _rdf_cases() -> list[Case]:
         text, fragment = rdf_files()[name]
         build = ("build", "--source", str(FIXTURE_SOURCE), "--no-reason", "--out", "{dir}/out", "--merge")
         cases.append(Case(f"merge-{name}", (*build, f"{{dir}}/{name}"), fragment, {name: text}))
+    for name in ("laughs.rdf", "xxe.rdf", "deep-lists.ttl", "ill-date.nt", "remote-context.jsonld"):
+        text, fragment = rdf_files()[name]
+        publish = ("publish", "--store", "{canary}/store", "--graph", "urn:x:g", "--from-rdf")
+        cases.append(Case(f"publish-{name}", (*publish, f"{{dir}}/{name}"), fragment, {name: text}))
     return cases
 
 

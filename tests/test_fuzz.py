@@ -19,7 +19,7 @@ from conftest import IN_CI
 from hostile_corpus import rdf_files
 
 HARNESS = Path(__file__).parent / "fuzz_harness.py"
-SECONDS = 15
+SECONDS = 10
 SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".rdf", ".jsonld")  # the harness's first-byte order
 
 RDF_SEEDS = [

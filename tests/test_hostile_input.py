@@ -209,3 +209,58 @@ def test_iris_oxigraph_rejects_are_never_written_into_a_query() -> None:
         with pytest.raises(QueryError, match="not allowed"):
             to_sparql(URIRef("http://ex.org/" + tail))
     assert sparql_safe_iri("http://ex.org/é%20(x)")
+
+
+def test_ctrl_c_during_build_is_one_line_and_exit_130(fixture_source_dir: Path, tmp_path: Path) -> None:
+    import hashlib
+    import random
+    import signal
+    import subprocess
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "ketamine_kg", "build", "--source", str(fixture_source_dir)]
+    command += ["--no-reason", "--out", str(out)]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+
+    def snapshot() -> dict[str, str]:
+        files = sorted(p for p in out.rglob("*") if p.is_file())
+        return {str(p.relative_to(out)): hashlib.sha1(p.read_bytes()).hexdigest() for p in files}
+
+    before = snapshot()
+    interrupted = 0
+    for delay in random.Random(14).sample([0.4, 0.7, 1.0, 1.4, 1.8, 2.2], 4):
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode in (0, 130), stderr
+        if process.returncode == 130:
+            interrupted += 1
+            assert stderr.startswith("error: interrupted") and stderr.count("\n") == 1, stderr
+        assert snapshot() == before  # same files, no temp files left; the build is deterministic
+    assert interrupted >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('<http://ex.org/s> <http://ex.org/p> "1" .\n<http://ex.org/s> <http://ex.org/p> .\n', "f.nt:2:"),
+        ('<http://ex.org/s> <http://ex.org/p> "x"^^<http://www.w3.org/2001/XMLSchema#int> .\n', "ill-typed"),
+    ],
+)
+def test_stream_file_checks_like_parse_file(tmp_path: Path, text: str, fragment: str) -> None:
+    from ketamine_kg.errors import RDFParseError
+    from ketamine_kg.graph_build.rdf_files import parse_file, stream_file
+
+    path = tmp_path / "f.nt"
+    path.write_text(text, encoding="utf-8")
+    for read in (parse_file, lambda p: list(stream_file(p))):
+        with pytest.raises(RDFParseError, match=fragment):
+            read(path)
+    deep = tmp_path / "deep.ttl"
+    deep.write_text(
+        "<http://ex.org/s> <http://ex.org/p> " + "[ <http://ex.org/p> " * 50 + "1" + " ]" * 50 + " .\n"
+    )
+    with pytest.raises(RDFParseError, match="nested more than 10"):
+        list(stream_file(deep, Limits(max_nesting=10)))
+    assert len(list(stream_file(deep))) == 51

@@ -13,17 +13,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
-from ketamine_kg.errors import QueryError, UnsafeQueryError
+from ketamine_kg.errors import KetamineKGError, QueryError, UnsafeQueryError
 from ketamine_kg.limits import Limits
 from ketamine_kg.ontology.tsv import editor_lines, read_table
-from ketamine_kg.queries.api import _expand_curie
-from ketamine_kg.queries.engines import values_clause
+from ketamine_kg.queries import open_engine
+from ketamine_kg.queries.api import _expand_curie, resolve_entity
+from ketamine_kg.queries.engines import Engine, values_clause
 from ketamine_kg.queries.safety import prepare_query
 from ketamine_kg.queries.terms import compact_iri, from_oxigraph, to_sparql
 from ketamine_kg.visualize.render import json_for_script
 from ketamine_kg.vocab import PREFIXES
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text with the characters that trouble line counting, cell splitting and escaping.
 TRICKY = st.sampled_from(
@@ -198,3 +199,22 @@ def test_json_for_script_cannot_break_out_of_its_element(data: object) -> None:
     text = json_for_script(data)
     assert not any(ch in text for ch in "<>&\u2028\u2029")
     assert json.loads(text) == json.loads(json.dumps(data))
+
+
+@pytest.fixture(scope="module")
+def tiny_engine() -> Engine:
+    store = ox.Store()
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store.add(ox.Quad(ox.NamedNode(PREFIXES["kg"] + "ketamine"), label, ox.Literal("ketamine")))
+    return open_engine(store, "oxigraph")
+
+
+@FAST
+@given(text=st.one_of(st.text(max_size=40), st.sampled_from(sorted(PREFIXES)).map(lambda p: p + ":x>y")))
+def test_resolving_any_parameter_text_only_finds_or_refuses(tiny_engine: Engine, text: str) -> None:
+    # Found by hand while fuzzing --param: "kg:x>y" expanded to an IRI that Oxigraph rejects (ValueError).
+    try:
+        iri = resolve_entity(tiny_engine, text, timeout=None)
+    except KetamineKGError:
+        return
+    assert str(iri) == PREFIXES["kg"] + "ketamine"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,6 +39,7 @@ __all__ = [
     "load_store",
     "parse_file",
     "rdf_format",
+    "stream_file",
 ]
 
 log = logging.getLogger(__name__)
@@ -341,6 +343,28 @@ def _opened(path: Path, limits: Limits) -> ox.RdfFormat:
         raise UserError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
     check_file(path, fmt, limits)
     return fmt
+
+
+def stream_file(path: Path, limits: Limits | None = None) -> Iterator[ox.Quad]:
+    """The quads of one checked file as the parser yields them, with the file's own blank-node labels.
+
+    For callers that stream one file into a store or dataset themselves (``ox.Dataset(stream_file(p))``):
+    the same checks as ``parse_file`` (limits before parsing, ill-typed literals, owl:imports reported)
+    and the same located errors, raised while the quads are consumed.
+    """
+    fmt = _opened(path, limits or Limits.from_env())
+    quads = _screened(path, ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri()))
+    chunk: list[ox.Quad] = []
+
+    def more() -> None:
+        chunk.extend(itertools.islice(quads, 4096))
+
+    while True:
+        chunk.clear()
+        _parse_errors(path, more)
+        if not chunk:
+            return
+        yield from list(chunk)
 
 
 def parse_file(path: Path, limits: Limits | None = None) -> list[ox.Quad]:

@@ -31,7 +31,7 @@ from ketamine_kg.queries.engines import (
 )
 from ketamine_kg.queries.results import Cell, LabelBook, QueryResult, format_result
 from ketamine_kg.queries.safety import PreparedQuery
-from ketamine_kg.queries.terms import from_oxigraph, term_value, to_oxigraph
+from ketamine_kg.queries.terms import from_oxigraph, sparql_safe_iri, term_value, to_oxigraph
 from ketamine_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -186,6 +186,11 @@ def _with_labels(engine: Engine, raw: RawResult) -> QueryResult:
 
 def _expand_curie(text: str) -> str | None:
     """A full IRI for ``<iri>``, ``http(s)://...`` or a CURIE with a project prefix; else None."""
+    iri = _as_iri(text)
+    return iri if iri is not None and sparql_safe_iri(iri) else None  # else looked up as a label
+
+
+def _as_iri(text: str) -> str | None:
     text = text.strip()
     if text.startswith("<") and text.endswith(">"):
         return text[1:-1]
