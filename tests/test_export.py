@@ -47,6 +47,9 @@ NAMES = {
     "gexf": "kg.gexf",
     "cytoscape": "kg.cyjs",
     "kgx": "kgx",
+    "neo4j": "neo4j",
+    "sssom": "kg.sssom.tsv",
+    "obographs": "kg.obographs.json",
 }
 RDFLIB_FORMAT = {
     "turtle": "turtle",
@@ -161,7 +164,7 @@ def assert_rdf_round_trip(graph: Graph, path: Path, fmt: str, *, inferred: bool)
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [(v, k) for k, v in NAMES.items() if k != "kgx"]
+    [(v, k) for k, v in NAMES.items() if k not in ("kgx", "neo4j")]
     + [("kg.rdf", "xml"), ("kg.cytoscape.json", "cytoscape"), ("KG.TTL", "turtle")],
 )
 def test_format_from_extension(tmp_path: Path, name: str, fmt: str) -> None:
@@ -417,7 +420,7 @@ graph.set((KG.trd, RDFS.label, Literal("treatment-resistant depression")))
 graph.set((KG.esketamine, OBO.IAO_0000115, Literal("The (S)-enantiomer.")))
 names = dict(turtle="kg.ttl", nt="kg.nt", xml="kg.owl", trig="kg.trig", nquads="kg.nq", graphml="kg.graphml",
              gexf="kg.gexf", cytoscape="kg.cyjs", kgx="kgx")
-names["json-ld"] = "kg.jsonld"
+names.update({"json-ld": "kg.jsonld", "neo4j": "neo4j", "sssom": "kg.sssom.tsv", "obographs": "kg.obographs.json"})
 for fmt in FORMATS:
     export(graph, fmt, Path(sys.argv[2]) / names[fmt])
 """
@@ -442,7 +445,7 @@ def test_exports_are_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr
         trees.append(_tree(out))
-    assert len(trees[0]) == len(FORMATS) + 3  # kgx is four files
+    assert len(trees[0]) == len(FORMATS) + 3 + 1  # kgx is four files, neo4j two
     assert trees[0] == trees[1] == trees[2]
 
 
@@ -490,7 +493,7 @@ def test_every_format_on_the_built_graph(built: BuildResult, tmp_path: Path) -> 
             result = export(graph, fmt, path, inferred=inferred)
             if fmt in RDF_FORMATS:
                 assert_rdf_round_trip(graph, path, fmt, inferred=inferred)
-            elif fmt != "kgx":
+            elif fmt in ("graphml", "gexf", "cytoscape", "neo4j", "obographs"):
                 assert (result.nodes, result.edges) == (network.number_of_nodes(), network.number_of_edges())
         back = nx.read_graphml(tmp_path / f"{inferred}" / "kg.graphml", force_multigraph=True)
         assert (back.number_of_nodes(), back.number_of_edges()) == (

@@ -1,5 +1,6 @@
 """Real consumers read the exports of the real build: kgx (transform + validate, offline), pronto,
-py-horned-owl, rdflib and oaklib (OWL), graphology-gexf (GEXF, in node), PyLD (JSON-LD 1.1).
+py-horned-owl, rdflib and oaklib (OWL), graphology-gexf (GEXF, in node), PyLD (JSON-LD 1.1), sssom-py
+(SSSOM) and oaklib (OBO Graphs JSON).
 
 kgx and oaklib live in ``.venv-tools`` and graphology in ``tests/js/node_modules`` (both made by
 ``scripts/setup.sh --test``); when one is missing the test fails in CI and is skipped elsewhere.
@@ -31,7 +32,15 @@ from ketamine_kg.vocab import ONTOLOGY_IRI, OWL, RDF
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / ".venv-tools" / "bin"
 JS = ROOT / "tests" / "js"
-FILES = {"kgx": "kgx", "xml": "kg.owl", "gexf": "kg.gexf", "json-ld": "kg.jsonld", "nt": "kg.nt"}
+FILES = {
+    "kgx": "kgx",
+    "xml": "kg.owl",
+    "gexf": "kg.gexf",
+    "json-ld": "kg.jsonld",
+    "nt": "kg.nt",
+    "sssom": "kg.sssom.tsv",
+    "obographs": "kg.obographs.json",
+}
 PUBLICATION = re.compile(r"^(PMID:[0-9]+|doi:10\.[0-9]+/\S+|PMCID:PMC[0-9]+)$")
 
 
@@ -162,6 +171,31 @@ def test_runoak_reads_labels_by_project_curie_without_prefix_options(exported: P
     require(TOOLS / "runoak", "oaklib")
     out = run(offline([str(TOOLS / "runoak"), "-i", str(exported / "kg.owl"), "labels", "kg:esketamine"]))
     assert "kg:esketamine\tesketamine" in out.splitlines()
+
+
+def test_sssom_py_validates_and_parses_the_mappings(exported: Path, tmp_path: Path) -> None:
+    require(TOOLS / "sssom", "sssom-py")
+    path = exported / "kg.sssom.tsv"
+    run(offline([str(TOOLS / "sssom"), "validate", str(path)]))  # exit 1 on any schema violation
+    parsed = tmp_path / "parsed.sssom.tsv"
+    run(offline([str(TOOLS / "sssom"), "parse", str(path), "-o", str(parsed)]))
+    mine = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    back = [line for line in parsed.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert len(back) == len(mine) > 100
+
+
+def test_oaklib_reads_obographs_relationships(exported: Path) -> None:
+    require(TOOLS / "runoak", "oaklib")
+    esketamine = "https://w3id.org/ketamine-kg/id/esketamine"
+    out = run(
+        offline(
+            [str(TOOLS / "runoak"), "-i", str(exported / "kg.obographs.json"), "relationships", esketamine]
+        )
+    )
+    rows = [line.split("\t") for line in out.splitlines()[1:]]
+    treats = "https://w3id.org/ketamine-kg/schema#treats"
+    assert [esketamine, treats, "https://w3id.org/ketamine-kg/id/trd"] in [r[:3] for r in rows]
+    assert any(r[1] == "type" and r[2].endswith("schema#Drug") for r in rows)
 
 
 def test_graphology_reads_gexf_attribute_names(exported: Path) -> None:

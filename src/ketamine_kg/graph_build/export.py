@@ -30,6 +30,7 @@ from ketamine_kg.terms import to_rdflib_exact
 from ketamine_kg.vocab import KKG, OWL, PREFIXES, RDF
 
 __all__ = [
+    "DIRECTORY_FORMATS",
     "FORMATS",
     "GRAPH_FORMATS",
     "RDF_FORMATS",
@@ -45,7 +46,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 RDF_FORMATS = ("turtle", "nt", "xml", "json-ld", "trig", "nquads")
-GRAPH_FORMATS = ("graphml", "gexf", "cytoscape", "kgx")
+GRAPH_FORMATS = ("graphml", "gexf", "cytoscape", "kgx", "neo4j", "sssom", "obographs")
+#: Formats written as a folder of files.
+DIRECTORY_FORMATS = ("kgx", "neo4j")
 FORMATS = RDF_FORMATS + GRAPH_FORMATS
 #: format -> (module of graph_build, its ``to_<format>`` function)
 _WRITERS = {
@@ -59,10 +62,16 @@ _WRITERS = {
     "gexf": ("export_gexf", "to_gexf"),
     "cytoscape": ("export_cytoscape", "to_cytoscape"),
     "kgx": ("export_kgx", "to_kgx"),
+    "neo4j": ("export_neo4j", "to_neo4j"),
+    "sssom": ("export_sssom", "to_sssom"),
+    "obographs": ("export_obographs", "to_obographs"),
 }
 
 _SUFFIXES = (
     (".cytoscape.json", "cytoscape"),
+    (".sssom.tsv", "sssom"),
+    (".obographs.json", "obographs"),
+    (".obo.json", "obographs"),
     (".cyjs", "cytoscape"),
     (".ttl", "turtle"),
     (".nt", "nt"),
@@ -213,9 +222,12 @@ def _network_counts(fmt: str, files: dict[str, bytes]) -> tuple[int, int]:
     if fmt == "cytoscape":
         elements = json.loads(data)["elements"]
         return len(elements["nodes"]), len(elements["edges"])
-    if fmt == "obographs":
+    if fmt == "obographs":  # entities and relation edges (category classes and type edges left out)
         graph = json.loads(data)["graphs"][0]
-        return len(graph.get("nodes", [])), len(graph.get("edges", []))
+        return (
+            sum(1 for n in graph["nodes"] if n.get("type") == "INDIVIDUAL"),
+            sum(1 for e in graph["edges"] if e.get("pred") != "type"),
+        )
     if fmt == "sssom":
         rows = [line for line in data.splitlines() if line and not line.startswith(b"#")]
         return 0, len(rows) - 1

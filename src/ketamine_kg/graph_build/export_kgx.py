@@ -20,12 +20,12 @@ from rdflib import Graph, URIRef
 
 from ketamine_kg.errors import ExportError
 from ketamine_kg.graph_build.network_rows import sorted_edges, sorted_nodes
+from ketamine_kg.ontology.metadata import DATA_LICENSE
 from ketamine_kg.ontology.schema import load_schema
 from ketamine_kg.terms import compress, identifier_prefix_map
 from ketamine_kg.vocab import BIOLINK, KKG, OWL, RDF, SKOS
 
 __all__ = [
-    "DATA_LICENSE",
     "EDGE_COLUMNS",
     "ID_PREFERENCE",
     "INFORES",
@@ -58,7 +58,6 @@ EDGE_COLUMNS = (
     "qualifiers",
 )
 INFORES = "infores:ketamine-kg"
-DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 #: Preferred identifier prefixes for the KGX node id, in order; the first exact match wins, kg: otherwise.
 #: Chemicals by ChEBI, diseases by MONDO, phenotypes by HP, genes by HGNC, proteins by UniProt,
 #: processes by GO, cells by CL, then the other vocabularies Biolink lists.
