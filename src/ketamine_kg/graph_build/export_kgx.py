@@ -1,8 +1,11 @@
-"""KGX TSV export (nodes.tsv, edges.tsv) with Biolink categories, predicates and provenance columns.
+"""KGX TSV export (nodes.tsv, edges.tsv, prefix_map.json, graph_metadata.json) for Biolink pipelines.
 
 Biolink terms come from the ``skos:*Match`` annotations the built graph carries on its schema terms, else
-from the schema tables (``classes.tsv``, ``properties.tsv``) they are generated from. Qualifiers, approval
-status and publications come from the edge attributes of the network projection.
+from the schema tables (``classes.tsv``, ``properties.tsv``) they are generated from. Node ids are the
+preferred standard CURIE of each entity (``ID_PREFERENCE``). KGX keys edges by subject, predicate and
+object, so assertions sharing those three become one edge that carries all of them (``_merge``), and
+inferred edges that only restate a cited one are left out. Qualifiers, approval status and publications
+come from the edge attributes of the network projection.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from ketamine_kg.graph_build.network_rows import sorted_edges, sorted_nodes
 from ketamine_kg.ontology.metadata import DATA_LICENSE
 from ketamine_kg.ontology.schema import load_schema
 from ketamine_kg.terms import compress, identifier_prefix_map
-from ketamine_kg.vocab import BIOLINK, KKG, OWL, RDF, SKOS
+from ketamine_kg.vocab import BIOLINK, KKG, OWL, SKOS
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -102,8 +105,6 @@ SCHEMA_NS = str(KKG)
 _MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch, SKOS.relatedMatch)
 _KNOWLEDGE_LEVEL_ORDER = ("knowledge_assertion", "prediction", "not_provided")
 _PUBLICATION_PREFIXES = ("PMID:", "doi:", "PMCID:")
-_AXIOM_STRUCTURE = {RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget}
-_NOT_QUALIFIERS = {str(KKG.assertionId), str(KKG.evidenceLevel), str(KKG.inferred), str(KKG.approvalStatus)}
 
 
 def _knowledge_levels() -> dict[str, str]:
@@ -374,10 +375,9 @@ def _inverses(graph: Graph) -> dict[str, str]:
     return pairs
 
 
-def kgx_edges(graph: Graph, network: Any) -> tuple[dict[str, str], list[dict[str, str]]]:
+def kgx_edges(graph: Graph, network: Any, maps: _Mappings) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Node ids and the KGX edges of a network projection: inverse restatements left out, and one edge
     per (subject, predicate, object)."""
-    maps = _mappings(graph)
     ids = {node: node_id(node, attrs) for node, attrs in sorted_nodes(network)}
     rows = sorted_edges(network)
     skip = _mirrored(rows, _inverses(graph))
@@ -401,7 +401,7 @@ def to_kgx(graph: Graph) -> dict[str, bytes]:
 
     network = to_network(graph)
     maps = _mappings(graph)
-    ids, edges = kgx_edges(graph, network)
+    ids, edges = kgx_edges(graph, network, maps)
     nodes = sorted((_node_row(n, ids[n], a, maps) for n, a in sorted_nodes(network)), key=lambda r: r["id"])
     return {
         "nodes.tsv": _table(NODE_COLUMNS, nodes),
