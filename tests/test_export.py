@@ -355,6 +355,7 @@ def test_kgx_nodes_and_edges(sample: Graph, tmp_path: Path) -> None:
         "nodes.tsv",
         "edges.tsv",
         "prefix_map.json",
+        "context.jsonld",
         "graph_metadata.json",
     }
     nodes = {row["id"]: row for row in read_tsv(out / "nodes.tsv")}
@@ -394,6 +395,9 @@ def test_kgx_nodes_and_edges(sample: Graph, tmp_path: Path) -> None:
     assert not [row for row in edges if row["knowledge_level"] == "logical_entailment"]
     prefixes = json.loads((out / "prefix_map.json").read_text(encoding="utf-8"))
     assert prefixes["CHEBI"] == "http://purl.obolibrary.org/obo/CHEBI_" and prefixes["kg"].endswith("/id/")
+    context = json.loads((out / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert context["CHEBI"] == {"@id": "http://purl.obolibrary.org/obo/CHEBI_", "@prefix": True}
+    assert context["kg"] == prefixes["kg"] and context["@version"] == 1.1
     metadata = json.loads((out / "graph_metadata.json").read_text(encoding="utf-8"))
     assert (metadata["id"], metadata["node_count"], metadata["edge_count"]) == ("infores:ketamine-kg", 4, 3)
     export(kgx_safe(sample), "kgx", out, inferred=False)
@@ -445,7 +449,7 @@ def test_exports_are_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr
         trees.append(_tree(out))
-    assert len(trees[0]) == len(FORMATS) + 3 + 1  # kgx is four files, neo4j two
+    assert len(trees[0]) == len(FORMATS) + 4 + 1  # kgx is five files, neo4j two
     assert trees[0] == trees[1] == trees[2]
 
 

@@ -228,6 +228,14 @@ def test_jsonld_is_read_the_same_by_two_json_ld_1_1_processors(exported: Path) -
     for name, dataset in readers.items():
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         assert {str(q) for q in dataset} == {str(q) for q in expected}, name
+    # the shipped JSON-LD context (kgx/context.jsonld) expands standard CURIEs under 1.1 too
+    context = json.loads((exported / "kgx" / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    probe = {"@context": context, "@id": "CHEBI:60799", "rdfs:seeAlso": {"@id": "kg:esketamine"}}
+    line = jsonld.to_rdf(probe, {"format": "application/n-quads", "processingMode": "json-ld-1.1"}).strip()
+    assert line == (
+        "<http://purl.obolibrary.org/obo/CHEBI_60799> <http://www.w3.org/2000/01/rdf-schema#seeAlso> "
+        "<https://w3id.org/ketamine-kg/id/esketamine> ."
+    )
 
 
 def test_from_rdf_exports_never_parse_with_rdflib(tmp_path: Path, exported: Path) -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "ID_PREFERENCE",
     "INFORES",
     "NODE_COLUMNS",
+    "jsonld_prefix_context",
     "kgx_edges",
     "kgx_prefix_map",
     "node_id",
@@ -395,8 +396,8 @@ def _key(edge: Mapping[str, str]) -> tuple[str, str, str]:
 
 
 def to_kgx(graph: Graph) -> dict[str, bytes]:
-    """``nodes.tsv``, ``edges.tsv``, ``prefix_map.json`` and ``graph_metadata.json`` of the network
-    projection of ``graph``; nothing on error."""
+    """``nodes.tsv``, ``edges.tsv``, the prefix map (``prefix_map.json`` and as a JSON-LD context,
+    ``context.jsonld``) and ``graph_metadata.json`` of the network projection of ``graph``."""
     from ketamine_kg.graph_build.projection import to_network
 
     network = to_network(graph)
@@ -407,6 +408,7 @@ def to_kgx(graph: Graph) -> dict[str, bytes]:
         "nodes.tsv": _table(NODE_COLUMNS, nodes),
         "edges.tsv": _table(EDGE_COLUMNS, edges),
         "prefix_map.json": _json(kgx_prefix_map()),
+        "context.jsonld": _json(jsonld_prefix_context(kgx_prefix_map())),
         "graph_metadata.json": _json(_graph_metadata(nodes, edges)),
     }
 
@@ -416,6 +418,15 @@ def kgx_prefix_map() -> dict[str, str]:
     prefixes = identifier_prefix_map()
     prefixes.update(_EXTRA_PREFIXES)
     return dict(sorted(prefixes.items()))
+
+
+def jsonld_prefix_context(prefixes: Mapping[str, str]) -> dict[str, Any]:
+    """The prefix map as a JSON-LD 1.1 context: a base that does not end in ``/``, ``#`` or ``:``
+    (``…/obo/CHEBI_``) is declared with ``"@prefix": true``, since 1.1 uses it as a prefix only then."""
+    terms: dict[str, Any] = {"@version": 1.1}
+    for prefix, base in prefixes.items():
+        terms[prefix] = base if base[-1] in "/#:" else {"@id": base, "@prefix": True}
+    return {"@context": terms}
 
 
 _EXTRA_PREFIXES = {
