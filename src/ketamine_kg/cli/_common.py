@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
 from ketamine_kg.errors import KetamineKGError
 
+if TYPE_CHECKING:
+    from ketamine_kg.graph_cache import CachedGraph
+
 P = ParamSpec("P")
 R = TypeVar("R")
+_STARTED = time.monotonic()
 
 
 def is_terminal() -> bool:
@@ -46,6 +53,32 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def status(message: str) -> None:
-    """A progress line on a terminal only."""
+    """A progress line with the elapsed time, on a terminal only (nothing when stderr is piped)."""
     if is_terminal():
-        typer.echo(message, err=True)
+        typer.echo(f"[{time.monotonic() - _STARTED:5.1f} s] {message}", err=True)
+
+
+def cache_enabled() -> bool:
+    """False when ``KETAMINE_KG_NO_CACHE`` is set (to anything but 0)."""
+    return os.environ.get("KETAMINE_KG_NO_CACHE", "").strip() in {"", "0"}
+
+
+def built_graph(
+    source: Path | None, *, reason: bool = True, reasoner_timeout: float = 120.0, max_inferred: int = 20_000
+) -> CachedGraph:
+    """The graph built from ``source`` (packaged tables by default), from the cache when it is current.
+
+    ``KETAMINE_KG_NO_CACHE=1`` always builds afresh and leaves the cache alone.
+    """
+    from ketamine_kg.graph_cache import load_graph
+
+    graph = load_graph(
+        source,
+        reason=reason,
+        reasoner_timeout=reasoner_timeout,
+        max_inferred=max_inferred,
+        progress=status,
+        use_cache=cache_enabled(),
+    )
+    status("using the cached graph" if graph.from_cache else "built the graph")
+    return graph

@@ -9,32 +9,56 @@ from typing import Annotated
 import typer
 
 from ketamine_kg.cli import app
-from ketamine_kg.cli._common import handle_errors, status
+from ketamine_kg.cli._common import cache_enabled, handle_errors, status
+from ketamine_kg.cli._options import needs, out_option, reason_option, source_option
 
 
 @app.command()
 @handle_errors
 def build(
-    source: Annotated[
-        Path | None, typer.Option(help="Directory with the six source tables (default: the packaged data).")
+    source: Annotated[Path | None, source_option()] = None,
+    out: Annotated[Path, out_option("Output directory.")] = Path("out"),
+    reason: Annotated[bool, reason_option()] = True,
+    reasoner_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--reasoner-timeout", metavar="SECONDS", min=1, help="Stop HermiT after this long (default 120)."
+        ),
     ] = None,
-    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out"),
-    reason: Annotated[bool, typer.Option("--reason/--no-reason", help="Run HermiT (needs Java).")] = True,
-    reasoner_timeout: Annotated[float, typer.Option(help="Seconds before HermiT is stopped.", min=1)] = 120.0,
+    max_inferred: Annotated[
+        int,
+        typer.Option(
+            "--max-inferred", metavar="N", min=0, help="Stop when HermiT infers more new facts than this."
+        ),
+    ] = 20_000,
     merge: Annotated[
         list[Path] | None,
-        typer.Option(help="Extra RDF file to merge in (repeatable; Turtle, N-Triples, RDF/XML, JSON-LD)."),
+        typer.Option(
+            "--merge",
+            metavar="FILE",
+            help="Merge this RDF file in (repeatable; Turtle, N-Triples, RDF/XML, JSON-LD).",
+        ),
     ] = None,
 ) -> None:
     """Validate the tables, build and reason the ontology, write OWL, Turtle, the HTML view and query answers."""
     from ketamine_kg.pipeline import build_knowledge_graph, render_outputs, write_outputs
 
+    needs("--reasoner-timeout", reasoner_timeout is not None, "reasoning (it is off: --no-reason)", reason)
     start = time.perf_counter()
     result = build_knowledge_graph(
-        source, reason=reason, merge=tuple(merge or ()), reasoner_timeout=reasoner_timeout, progress=status
+        source,
+        reason=reason,
+        merge=tuple(merge or ()),
+        reasoner_timeout=120.0 if reasoner_timeout is None else reasoner_timeout,
+        max_inferred=max_inferred,
+        progress=status,
     )
     files = render_outputs(result, progress=status)
     written = write_outputs(files, out)
+    if not merge and cache_enabled():  # the next query, render, export or check starts from this build
+        from ketamine_kg.graph_cache import save_build
+
+        save_build(result, source, reason=reason)
     s = result.summary
     typer.echo(f"ketamine-kg build: {s.triples} triples from {result.source.directory}")
     typer.echo(

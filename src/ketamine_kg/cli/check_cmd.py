@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ketamine_kg.cli import app
-from ketamine_kg.cli._common import handle_errors, status
+from ketamine_kg.cli._common import built_graph, handle_errors, status
+from ketamine_kg.cli._options import choose, data_option, format_option, needs, source_option
 from ketamine_kg.errors import UserError
 
 if TYPE_CHECKING:
@@ -17,15 +18,16 @@ if TYPE_CHECKING:
     from ketamine_kg.queries.quality import Consistency
 
 
-def _build_graph(source: Path | None, reason: bool, timeout: float) -> tuple[Graph, Consistency]:
+def _build_graph(
+    source: Path | None, reason: bool, timeout: float, max_inferred: int
+) -> tuple[Graph, Consistency]:
     """The built graph and the reasoner's verdict; an inconsistent build is re-built unreasoned to check it."""
     from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
     from ketamine_kg.pipeline import build_knowledge_graph
     from ketamine_kg.queries.quality import Consistency
 
-    status("building the knowledge graph from the tables")
     try:
-        result = build_knowledge_graph(source, reason=reason, reasoner_timeout=timeout, progress=status)
+        built = built_graph(source, reason=reason, reasoner_timeout=timeout, max_inferred=max_inferred)
     except InconsistentOntologyError as exc:
         graph = build_knowledge_graph(source, reason=False).graph
         return graph, Consistency(
@@ -33,10 +35,12 @@ def _build_graph(source: Path | None, reason: bool, timeout: float) -> tuple[Gra
         )
     except ReasonerError as exc:
         return build_knowledge_graph(source, reason=False).graph, Consistency("failed", str(exc))
-    return result.graph, Consistency(result.reasoning.status, result.reasoning.message)
+    return built.rdf_graph(), Consistency(built.reasoning_status, built.reasoning_message)
 
 
-def _load_data(data: list[Path], reason: bool, timeout: float) -> tuple[Graph, Consistency]:
+def _load_data(
+    data: list[Path], reason: bool, timeout: float, max_inferred: int
+) -> tuple[Graph, Consistency]:
     """The merged RDF files and the reasoner's verdict on them."""
     from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
     from ketamine_kg.graph_build.rdf_files import load_rdf_files
@@ -53,7 +57,7 @@ def _load_data(data: list[Path], reason: bool, timeout: float) -> tuple[Graph, C
         return graph, Consistency("skipped", "reasoning skipped (--no-reason)")
     status("reasoning with HermiT")
     try:
-        report = run_reasoner(graph, load_schema(), timeout=timeout)
+        report = run_reasoner(graph, load_schema(), timeout=timeout, max_inferred=max_inferred)
     except InconsistentOntologyError as exc:
         return graph, Consistency(
             "inconsistent", "HermiT found the ontology inconsistent", tuple(exc.culprits)
@@ -66,18 +70,29 @@ def _load_data(data: list[Path], reason: bool, timeout: float) -> tuple[Graph, C
 @app.command()
 @handle_errors
 def check(
-    source: Annotated[
-        Path | None, typer.Option(help="Directory with the six source tables (default: the packaged data).")
-    ] = None,
+    source: Annotated[Path | None, source_option()] = None,
     data: Annotated[
-        list[Path] | None,
-        typer.Option("--data", help="Check these RDF files instead of building the graph (repeatable)."),
+        list[Path] | None, data_option("Check these RDF files instead of building the graph.")
     ] = None,
-    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    format: Annotated[str, format_option("table or json.")] = "table",
     reason: Annotated[
         bool, typer.Option("--reason/--no-reason", help="Check consistency with HermiT (needs Java).")
     ] = True,
-    reasoner_timeout: Annotated[float, typer.Option(help="Seconds before HermiT is stopped.", min=1)] = 120.0,
+    reasoner_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--reasoner-timeout", metavar="SECONDS", min=1, help="Stop HermiT after this long (default 120)."
+        ),
+    ] = None,
+    max_inferred: Annotated[
+        int,
+        typer.Option(
+            "--max-inferred",
+            metavar="N",
+            min=0,
+            help="Fail the consistency check when HermiT infers more new facts.",
+        ),
+    ] = 20_000,
     shacl: Annotated[
         bool, typer.Option("--shacl/--no-shacl", help="Also validate with the SHACL shapes.")
     ] = True,
@@ -90,14 +105,15 @@ def check(
 
     from ketamine_kg.queries.quality import FORMATS, check_quality, format_report
 
-    if format not in FORMATS:
-        raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+    format = choose("--format", format, tuple(FORMATS))
     if data and source:
         raise UserError("--data and --source cannot be combined")
+    needs("--reasoner-timeout", reasoner_timeout is not None, "reasoning (it is off: --no-reason)", reason)
+    timeout = 120.0 if reasoner_timeout is None else reasoner_timeout
     if data:
-        graph, consistency = _load_data(data, reason, reasoner_timeout)
+        graph, consistency = _load_data(data, reason, timeout, max_inferred)
     else:
-        graph, consistency = _build_graph(source, reason, reasoner_timeout)
+        graph, consistency = _build_graph(source, reason, timeout, max_inferred)
     shapes = Path(str(resources.files("ketamine_kg.ontology") / "shapes.ttl")) if shacl else None
     status("running the quality checks")
     report = check_quality(graph, consistency=consistency, shapes=shapes)

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import logging
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 
 from ketamine_kg.errors import QueryError
+from ketamine_kg.names import name_key, suggest
 from ketamine_kg.queries.catalogue import NamedQuery, Parameter, get_query, load_catalogue
 from ketamine_kg.queries.engines import (
     DEFAULT_MAX_ROWS,
@@ -85,6 +86,16 @@ SELECT DISTINCT ?entity ?iri WHERE {
 }
 """
 _EXISTS = "SELECT ?entity ?p WHERE { ?entity ?p ?o } LIMIT 1"
+# A product's active ingredient, as the base compound when the ingredient is a salt (Spravato -> esketamine).
+_INGREDIENT = """
+PREFIX kkg: <https://w3id.org/ketamine-kg/schema#>
+SELECT DISTINCT ?product ?ingredient WHERE {
+  ?product kkg:hasActiveIngredient ?salt .
+  OPTIONAL { ?salt kkg:isSaltFormOf ?base }
+  BIND(COALESCE(?base, ?salt) AS ?ingredient)
+}
+"""
+_DRUG_PARAMETERS = frozenset({"drug"})
 _HOW_RANK = {"label": 0, "synonym": 1, "identifier": 2}
 _ENGINE_TYPES = (OxigraphEngine, RdflibEngine, EndpointEngine)
 
@@ -203,21 +214,18 @@ def resolve_entity(engine: Engine, text: str, *, timeout: float | None = DEFAULT
             shown = ", ".join(f"<{e}>" for e in entities)
             raise QueryError(f"{text!r} is mapped to {len(entities)} entities ({shown}); use a kg: CURIE")
         raise QueryError(f"{text!r} (<{iri}>) is not in the graph")
-    matches: list[tuple[int, str]] = []
     exact = _execute(engine, _prepare(engine, _LOOKUP), {"text": Literal(text)}, timeout, DEFAULT_MAX_ROWS)
     matches = [(_HOW_RANK[term_value(row[1])], term_value(row[0])) for row in exact.rows]
     if not matches:
         everything = _execute(engine, _prepare(engine, _ALL_NAMES), {}, timeout, DEFAULT_MAX_ROWS)
-        folded = text.casefold()
-        names: set[str] = set()
-        for entity, name, how in everything.rows:
-            text_name = term_value(name)
-            names.add(text_name)
-            if text_name.casefold() == folded:
-                matches.append((_HOW_RANK[term_value(how)], term_value(entity)))
+        names = [(term_value(e), term_value(n), _HOW_RANK[term_value(h)]) for e, n, h in everything.rows]
+        folded, key = text.casefold(), name_key(text)
+        # case-insensitive first; then the same name up to hyphens, Greek letters and British spelling
+        matches = [(rank, entity) for entity, name, rank in names if name.casefold() == folded]
+        matches = matches or [(3 + rank, entity) for entity, name, rank in names if name_key(name) == key]
         if not matches:
-            close = difflib.get_close_matches(text, sorted(names), n=4, cutoff=0.6)
-            hint = f"; close matches: {', '.join(repr(c) for c in close)}" if close else ""
+            close = suggest(text, [name for _, name, rank in names if rank < _HOW_RANK["identifier"]])
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise QueryError(f"no entity has the label, synonym or identifier {text!r}{hint}")
     best = min(rank for rank, _ in matches)
     candidates = sorted({iri for rank, iri in matches if rank == best})
@@ -231,14 +239,15 @@ def _resolve_category(engine: Engine, text: str, timeout: float | None) -> URIRe
     iri = _expand_curie(text)
     if iri is not None:
         return URIRef(iri)
-    key = text.strip().casefold().replace("_", " ")
+    key = name_key(text)
     rows = _execute(engine, _prepare(engine, _CLASSES), {}, timeout, DEFAULT_MAX_ROWS).rows
-    found = sorted({term_value(cls) for cls, label in rows if term_value(label).casefold() == key})
+    found = sorted({term_value(cls) for cls, label in rows if name_key(term_value(label)) == key})
     if len(found) == 1:
         return URIRef(found[0])
     labels = sorted({term_value(label).replace(" ", "_") for _, label in rows})
-    close = difflib.get_close_matches(text, labels, n=4)
-    hint = f"; close matches: {', '.join(close)}" if close else ""
+    singular = [c for c in labels if name_key(c) == key.removesuffix("s")]
+    close = singular or suggest(text, labels)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
     raise QueryError(f"no category {text!r}{hint}")
 
 
@@ -337,7 +346,38 @@ def _run_named(
 ) -> QueryResult:
     prepared = _prepare(runner, query.text, allow_network)
     bindings = bind_parameters(runner, query, params, timeout=timeout)
-    return _with_labels(runner, _execute(runner, prepared, bindings, timeout, max_rows))
+    result = _with_labels(runner, _execute(runner, prepared, bindings, timeout, max_rows))
+    if result.rows or result.form != "SELECT":
+        return result
+    swapped, notes = _products_as_ingredients(runner, query, bindings, timeout)
+    if not notes:
+        return result
+    answer = _with_labels(runner, _execute(runner, prepared, swapped, timeout, max_rows))
+    return dataclasses.replace(answer, notes=(*answer.notes, *notes))
+
+
+def _products_as_ingredients(
+    engine: Engine, query: NamedQuery, bindings: Mapping[str, Node], timeout: float | None
+) -> tuple[dict[str, Node], list[str]]:
+    """For a drug parameter bound to a product (Spravato), its active ingredient, and a note saying so."""
+    swapped = dict(bindings)
+    notes: list[str] = []
+    for param in query.parameters:
+        value = bindings.get(param.name)
+        if param.type != "entity" or param.name not in _DRUG_PARAMETERS or not isinstance(value, URIRef):
+            continue
+        rows = _execute(engine, _prepare(engine, _INGREDIENT), {"product": value}, timeout, 10).rows
+        ingredients = sorted({term_value(row[1]) for row in rows})
+        if len(ingredients) != 1:
+            continue
+        swapped[param.name] = URIRef(ingredients[0])
+        labels = engine.labels([str(value), ingredients[0]])
+        product, ingredient = labels.get(str(value), str(value)), labels.get(ingredients[0], ingredients[0])
+        notes.append(
+            f"{product} is a product: nothing is stated about it here, so this is the answer for "
+            f"its active ingredient, {ingredient}"
+        )
+    return swapped, notes
 
 
 def render_query_answers(graph: object, *, engine: str = "oxigraph") -> dict[str, bytes]:

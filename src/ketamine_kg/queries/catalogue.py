@@ -155,12 +155,14 @@ def load_catalogue(directory: Path | None = None) -> dict[str, NamedQuery]:
 
 
 def get_query(name: str, directory: Path | None = None) -> NamedQuery:
-    """One named query; an unknown name lists the close matches."""
-    import difflib
+    """One named query; an unknown name lists the close matches (``cq4`` finds ``cq04_metabolites``)."""
+    from ketamine_kg.names import suggest
 
     catalogue = load_catalogue(directory)
     if name in catalogue:
         return catalogue[name]
-    close = difflib.get_close_matches(name, list(catalogue), n=3)
+    typed = re.sub(r"^cq(\d)(?!\d)", r"cq0\1", name.strip().lower().replace("-", "_").replace(" ", "_"))
+    starts = [q for q in catalogue if q.startswith(typed)] if typed else []
+    close = starts[:3] if 0 < len(starts) <= 3 else suggest(name, catalogue, limit=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `ketamine-kg queries` lists them"
     raise QueryError(f"no named query {name!r}{hint}")
