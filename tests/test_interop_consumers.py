@@ -87,13 +87,26 @@ def exported(real_build: BuildResult, tmp_path_factory: pytest.TempPathFactory) 
 
 
 def test_kgx_transform_keeps_every_assertion_and_validate_finds_no_error(
-    exported: Path, real_build: BuildResult
+    exported: Path, real_build: BuildResult, tmp_path: Path
 ) -> None:
     require(TOOLS / "python", "kgx")
     script = str(ROOT / "tests" / "tools" / "kgx_offline.py")
-    report = json.loads(run(offline([str(TOOLS / "python"), script, str(exported / "kgx"), "kg"])))
-    nodes, edges = read_tsv(exported / "kgx" / "nodes.tsv"), read_tsv(exported / "kgx" / "edges.tsv")
-    # kgx transform (in-memory graph, edges keyed by subject-predicate-object) loses no edge
+    kgx = exported / "kgx"
+    nodes, edges = read_tsv(kgx / "nodes.tsv"), read_tsv(kgx / "edges.tsv")
+    # `kgx transform` itself (not streaming: its graph keys edges by subject-predicate-object)
+    out = tmp_path / "kg"
+    transform = ["transform", "--input-format", "tsv", "--output-format", "jsonl", "--output", str(out)]
+    run(
+        offline(
+            [str(TOOLS / "python"), script, "cli", *transform, str(kgx / "nodes.tsv"), str(kgx / "edges.tsv")]
+        )
+    )
+    lines = (tmp_path / "kg_edges.jsonl").read_text(encoding="utf-8").splitlines()
+    back = {(e["subject"], e["predicate"], e["object"], e["id"]) for e in map(json.loads, lines)}
+    assert len(lines) == len(edges)
+    assert back == {(e["subject"], e["predicate"], e["object"], e["id"]) for e in edges}
+    assert len((tmp_path / "kg_nodes.jsonl").read_text(encoding="utf-8").splitlines()) == len(nodes)
+    report = json.loads(run(offline([str(TOOLS / "python"), script, str(kgx), "kg"])))
     assert (report["nodes"], report["edges"]) == (len(nodes), len(edges))
     assert report["edge_ids"] == sorted(e["id"] for e in edges)
     # every cited assertion of the tables is carried by one KGX edge
