@@ -11,6 +11,7 @@ import typer
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import cache_enabled, handle_errors, status
 from ketamine_kg.cli._options import needs, out_option, reason_option, source_option
+from ketamine_kg.cli._validate import positive_seconds
 
 
 @app.command()
@@ -22,7 +23,11 @@ def build(
     reasoner_timeout: Annotated[
         float | None,
         typer.Option(
-            "--reasoner-timeout", metavar="SECONDS", min=1, help="Stop HermiT after this long (default 120)."
+            "--reasoner-timeout",
+            metavar="SECONDS",
+            min=1,
+            help="Stop HermiT after this long (default 120).",
+            callback=positive_seconds,
         ),
     ] = None,
     max_inferred: Annotated[
@@ -41,10 +46,11 @@ def build(
     ] = None,
 ) -> None:
     """Validate the tables, build and reason the ontology, write OWL, Turtle, the HTML view and query answers."""
-    from ketamine_kg.pipeline import build_knowledge_graph, render_outputs, write_outputs
+    from ketamine_kg.pipeline import build_knowledge_graph, check_out_dir, render_outputs, write_outputs
 
     needs("--reasoner-timeout", reasoner_timeout is not None, "reasoning (it is off: --no-reason)", reason)
     start = time.perf_counter()
+    check_out_dir(out)
     result = build_knowledge_graph(
         source,
         reason=reason,

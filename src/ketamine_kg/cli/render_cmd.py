@@ -10,12 +10,15 @@ import typer
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import built_graph, handle_errors, status
 from ketamine_kg.cli._options import choose, data_option, needs, out_option, reason_option, source_option
+from ketamine_kg.cli._validate import output_path
 
 
 @app.command()
 @handle_errors
 def render(
-    out: Annotated[Path, out_option("HTML file to write (self-contained, works offline).")],
+    out: Annotated[
+        Path, out_option("HTML file to write (self-contained, works offline).", callback=output_path)
+    ],
     data: Annotated[
         list[Path] | None,
         data_option("Draw these RDF files instead of building (any RDF, our schema or not)."),
