@@ -14,12 +14,17 @@ from rdflib.term import Node
 from ketamine_kg import __version__
 from ketamine_kg.vocab import DCTERMS, ID_NS, ONTOLOGY_IRI, OWL, XSD
 
-__all__ = ["CODE_LICENSE", "CREATOR", "DATA_LICENSE", "RELEASE_DATE", "VERSION_IRI", "ontology_metadata"]
+__all__ = [
+    "CREATOR",
+    "DATA_LICENSE",
+    "RELEASE_DATE",
+    "SOURCE_ARTICLE",
+    "VERSION_IRI",
+    "ontology_metadata",
+]
 
-#: The curated tables and the graph built from them (see LICENSE).
+#: Licence of the curated tables and of the graph built from them (the code is MIT; see LICENSE).
 DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-#: The code (see LICENSE and pyproject.toml).
-CODE_LICENSE = "MIT"
 CREATOR = "ketamine-kg contributors"
 #: Date of this release of the curated data (changes with the version, never with the build).
 RELEASE_DATE = "2026-12-02"
