@@ -108,7 +108,7 @@ def render(
         from ketamine_kg.graph_build.store_graph import load_for_view
 
         status(f"reading {len(data)} RDF file(s)")
-        graph = load_for_view(list(data), focus, depth)
+        graph = load_for_view(list(data), focus, 1 if depth is None else depth)
         default_title = "ketamine-kg explorer: " + ", ".join(p.name for p in data)
     else:
         graph = built_graph(source, reason=reason).rdf_graph()

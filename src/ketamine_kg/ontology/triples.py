@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ketamine_kg import __version__
+from ketamine_kg.ontology.metadata import ontology_metadata
 from ketamine_kg.ontology.schema import Schema
 from ketamine_kg.ontology.source import Source
 from ketamine_kg.vocab import (
@@ -147,7 +147,7 @@ def _schema_triples(schema: Schema) -> Iterator[Triple]:
             "recorded as graded claims."
         ),
     )
-    yield onto, OWL.versionInfo, Literal(__version__)
+    yield from ontology_metadata()
     for ap, label in ANNOTATION_PROPERTIES.items():
         yield ap, RDF.type, OWL.AnnotationProperty
         yield ap, RDFS.label, Literal(label)

@@ -32,7 +32,7 @@ from ketamine_kg.queries.engines import (
 from ketamine_kg.queries.results import Cell, LabelBook, QueryResult, format_result
 from ketamine_kg.queries.safety import PreparedQuery
 from ketamine_kg.queries.terms import from_oxigraph, sparql_safe_iri, term_value, to_oxigraph
-from ketamine_kg.vocab import PREFIXES
+from ketamine_kg.terms import expand
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -196,10 +196,7 @@ def _as_iri(text: str) -> str | None:
         return text[1:-1]
     if text.startswith(("http://", "https://", "urn:")):
         return text
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and local and " " not in local:
-        return PREFIXES[prefix] + local
-    return None
+    return None if " " in text else expand(text)
 
 
 def resolve_entity(engine: Engine, text: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> URIRef:
