@@ -24,14 +24,11 @@ import pyoxigraph as ox
 
 from ketamine_kg import __version__
 from ketamine_kg.graph_build.atomic import write_bytes_atomic
-from ketamine_kg.graph_build.rdf_files import from_oxigraph_term
-from ketamine_kg.graph_build.serialize import to_ntriples
-from ketamine_kg.ontology.reason import DEFAULT_TIMEOUT
-from ketamine_kg.ontology.source import default_source_dir
-from ketamine_kg.pipeline import BuildResult, Progress, build_knowledge_graph
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the build modules are imported only when there is something to build
     from rdflib import Graph
+
+    from ketamine_kg.pipeline import BuildResult, Progress
 
 __all__ = ["CachedGraph", "cache_dir", "cache_key", "load_graph", "save_build"]
 
@@ -58,6 +55,8 @@ class CachedGraph:
             return self.build.graph
         from rdflib import Graph
 
+        from ketamine_kg.graph_build.rdf_files import from_oxigraph_term
+
         graph = Graph(bind_namespaces="none")
         for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
             graph.add(
@@ -77,16 +76,20 @@ def cache_dir() -> Path:
     return root / "ketamine-kg"
 
 
+def _package() -> Path:
+    return Path(str(resources.files("ketamine_kg")))
+
+
 def _files(directory: Path, pattern: str) -> list[Path]:
     return sorted(p for p in directory.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
 
 
 def cache_key(source_dir: Path | None, *, reason: bool) -> str:
     """The SHA-256 of the tables, the schema, the build code, the version and the reasoning switch."""
-    package = Path(str(resources.files("ketamine_kg")))
+    package = _package()
     digest = hashlib.sha256(f"ketamine-kg {__version__} format {_FORMAT_VERSION} reason={reason}\n".encode())
     groups = [
-        ("source", source_dir or default_source_dir(), "*.tsv"),
+        ("source", source_dir or package / "ontology" / "data", "*.tsv"),
         ("schema", package / "ontology" / "schema", "*.tsv"),
         *(("code", package / part, "*.py") for part in _BUILD_CODE),
     ]
@@ -101,7 +104,7 @@ def cache_key(source_dir: Path | None, *, reason: bool) -> str:
 
 def _slot(source_dir: Path | None, reason: bool) -> str:
     """A short name for one source directory and reasoning switch: its entries replace each other."""
-    where = str((source_dir or default_source_dir()).resolve())
+    where = str((source_dir or _package() / "ontology" / "data").resolve())
     return hashlib.sha256(f"{where}\0{reason}".encode()).hexdigest()[:16]
 
 
@@ -144,6 +147,8 @@ def save_build(result: BuildResult, source_dir: Path | None, *, reason: bool) ->
     Only a build that reasoned as asked is kept (not an unreasoned fallback for want of Java); a cache
     that cannot be written is reported in the log and otherwise ignored.
     """
+    from ketamine_kg.graph_build.serialize import to_ntriples
+
     data = to_ntriples(result.graph)
     if result.merged_files or not (result.reasoning.ran or not reason):
         return data
@@ -162,7 +167,7 @@ def load_graph(
     source_dir: Path | None = None,
     *,
     reason: bool = True,
-    reasoner_timeout: float = DEFAULT_TIMEOUT,
+    reasoner_timeout: float = 120.0,
     progress: Progress | None = None,
     use_cache: bool = True,
 ) -> CachedGraph:
@@ -176,6 +181,9 @@ def load_graph(
         if hit is not None:
             log.info("using the cached graph of %s", source_dir or "the packaged tables")
             return hit
+    from ketamine_kg.graph_build.serialize import to_ntriples
+    from ketamine_kg.pipeline import build_knowledge_graph
+
     result = build_knowledge_graph(
         source_dir, reason=reason, reasoner_timeout=reasoner_timeout, progress=progress
     )
