@@ -142,6 +142,10 @@ def test_table_says_codes_in_words_and_machine_formats_keep_them(run_cli: RunCli
     csv = run_cli("query", "drug_targets", "--data", real_ttl, "-f", "csv").stdout
     assert ",uM," in csv and "non_competitive_antagonism" in csv and "in_vitro" in csv
     assert csv.split("\r\n")[0].split(",")[2] == "targetLabel"  # the SPARQL columns are unchanged
+    trials = run_cli("query", "cq29_trial_comparisons", "--data", real_ttl, "--wide").stdout
+    assert "hazard ratio: 0.3 " in trials and "0.3 1" not in trials  # a ratio has no unit "1"
+    dosing = run_cli("query", "cq13_dosing", "--data", real_ttl, "--wide").stdout
+    assert "dose: 84 mg" in dosing and _lines(dosing)[1].split()[0] == "amount"  # beside its "quantity"
 
 
 def test_max_width_and_wide(run_cli: RunCli, real_ttl: Path) -> None:
@@ -392,3 +396,12 @@ def test_progress_on_a_terminal_and_silence_when_piped(fixture_source_dir: Path,
     assert done.returncode == 0
     progress = shown.decode()
     assert re.search(r"\[\s*\d+\.\d s\] reading and validating the source tables", progress), progress
+
+
+def test_check_says_the_reasoner_verdict_once() -> None:
+    from ketamine_kg.queries.quality import Consistency, QualityReport, format_report
+
+    text = format_report(QualityReport(Consistency("consistent", "consistent (HermiT)"), ()))
+    assert text.startswith("reasoner consistency check: consistent (HermiT)\n")
+    skipped = format_report(QualityReport(Consistency("skipped", "reasoning skipped (--no-reason)"), ()))
+    assert skipped.startswith("reasoner consistency check: skipped — reasoning skipped (--no-reason)\n")

@@ -28,7 +28,7 @@ UNIT_SYMBOLS = {
     "ug": "µg",
     "ug/kg": "µg/kg",
     "mm[Hg]": "mmHg",
-    "1": "×",
+    "1": "",  # a ratio: the number alone
     "%": "%",
     "a": "years",
     "d": "days",
@@ -83,12 +83,19 @@ def _cell_text(column: str, cell: Cell | None, words: Mapping[str, str]) -> str:
     return cell.display()
 
 
+def _number(text: str | None) -> str:
+    """``28.0`` as ``28``; other numbers as they are."""
+    return re.sub(r"^(-?\d+)\.0+$", r"\1", text) if text else ""
+
+
 def _quantity(values: Mapping[str, str]) -> str:
-    number = values.get("value") or "–".join(v for v in (values.get("minValue"), values.get("maxValue")) if v)
+    number = _number(values.get("value")) or "–".join(
+        _number(v) for v in (values.get("minValue"), values.get("maxValue")) if v
+    )
     if not number:
         return ""
     unit = values.get("unit", "")
-    amount = f"{number}{unit}" if unit in {"×", "%"} else f"{number} {unit}".strip()
+    amount = f"{number}{unit}" if unit == "%" else f"{number} {unit}".strip()
     return f"{values['kind']}: {amount}" if values.get("kind") else amount
 
 
@@ -123,14 +130,14 @@ def table_rows(
         first = min(at)
         for row in rows:
             row[first] = _quantity({columns[i]: row[i] for i in at})
-        columns[first] = "quantity"
+        columns[first] = "amount" if "quantity" in columns else "quantity"
         drop = set(at) - {first}
         columns = [c for i, c in enumerate(columns) if i not in drop]
         rows = [[v for i, v in enumerate(row) if i not in drop] for row in rows]
     keep = [
         i
         for i, column in enumerate(columns)
-        if any(row[i] for row in rows) and (not only or column in only or column == "quantity")
+        if any(row[i] for row in rows) and (not only or column in only or column in {"quantity", "amount"})
     ]
     columns = [columns[i] for i in keep]
     rows = [[row[i] for i in keep] for row in rows]
