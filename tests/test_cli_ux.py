@@ -13,6 +13,7 @@ import pytest
 import typer.core
 import typer.main
 from rdflib import RDFS
+from typer.testing import CliRunner
 
 from conftest import RunCli, edit_table
 from ketamine_kg.cli import app
@@ -288,9 +289,9 @@ def test_old_spellings_and_format_names_are_accepted(
         (("render", "-o", "x.html", "--inferred", "nwe"), "did you mean new"),
     ],
 )
-def test_an_option_without_effect_is_an_error(run_cli: RunCli, args: tuple[str, ...], message: str) -> None:
-    done = run_cli(*args)
-    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+def test_an_option_without_effect_is_an_error(args: tuple[str, ...], message: str) -> None:
+    done = CliRunner().invoke(app, list(args))  # refused before anything is built or read
+    assert done.exit_code == 2 and message in done.output and "Traceback" not in done.output, done.output
 
 
 # --- 4. names as people say them -----------------------------------------------------------------------
@@ -350,14 +351,15 @@ def test_a_product_is_answered_for_its_active_ingredient(run_cli: RunCli, real_t
 # --- 6. queries show; 7. progress ---------------------------------------------------------------------
 
 
-def test_queries_show_prints_the_file(run_cli: RunCli) -> None:
-    done = run_cli("queries", "show", "entity_card")
-    assert done.returncode == 0
-    assert done.stdout == (library_dir() / "entity_card.rq").read_text(encoding="utf-8")
-    assert done.stdout.startswith("# title: Entity card\n")
-    wrong = run_cli("queries", "show", "entity_crad")
-    assert wrong.returncode == 2 and "did you mean entity_card?" in wrong.stderr
-    assert run_cli("queries", "-f", "json").stdout.lstrip().startswith("[")
+def test_queries_show_prints_the_file() -> None:
+    runner = CliRunner()
+    done = runner.invoke(app, ["queries", "show", "entity_card"])
+    assert done.exit_code == 0
+    assert done.output == (library_dir() / "entity_card.rq").read_text(encoding="utf-8")
+    assert done.output.startswith("# title: Entity card\n")
+    wrong = runner.invoke(app, ["queries", "show", "entity_crad"])
+    assert wrong.exit_code == 2 and "did you mean entity_card?" in wrong.output
+    assert runner.invoke(app, ["queries", "-f", "json"]).output.lstrip().startswith("[")
 
 
 def test_progress_on_a_terminal_and_silence_when_piped(fixture_source_dir: Path, tmp_path: Path) -> None:
@@ -405,3 +407,27 @@ def test_check_says_the_reasoner_verdict_once() -> None:
     assert text.startswith("reasoner consistency check: consistent (HermiT)\n")
     skipped = format_report(QualityReport(Consistency("skipped", "reasoning skipped (--no-reason)"), ()))
     assert skipped.startswith("reasoner consistency check: skipped — reasoning skipped (--no-reason)\n")
+
+
+def test_an_unwritable_cache_is_not_an_error(
+    fixture_source_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    built = load_graph(fixture_source_dir, reason=False)
+    assert not built.from_cache and len(built.store) > 0
+    assert "could not write the graph cache" in caplog.text
+
+
+def test_help_loads_neither_rich_nor_rapidfuzz() -> None:
+    code = (
+        "import sys\nsys.argv = ['ketamine-kg', 'query', '--help']\nfrom ketamine_kg.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print([m for m in ('rich', 'rapidfuzz', 'pyoxigraph', 'rdflib') if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
