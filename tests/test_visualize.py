@@ -110,17 +110,33 @@ def _kkg(name: str) -> str:
     return "https://w3id.org/ketamine-kg/schema#" + name
 
 
-def test_paths_between_two_entities(sample: nx.MultiDiGraph) -> None:
+def test_paths_follow_mechanisms_forward_and_name_each_step(sample: nx.MultiDiGraph) -> None:
     paths = select_paths(sample, "esketamine", "MDD", max_length=3)
     labels = [[sample.nodes[n]["label"] for n in p] for p in paths.graph["paths"]]
+    # the mechanistic chain reaches MDD itself, so the (non-mechanistic) treats edge is no path step
     assert labels == [
-        ["esketamine", "major depressive disorder"],
-        ["esketamine", "NMDA receptor", "glutamatergic neurotransmission", "major depressive disorder"],
+        ["esketamine", "NMDA receptor", "glutamatergic neurotransmission", "major depressive disorder"]
     ]
-    assert sorted(k for *_, k in paths.edges(keys=True)) == ["R0001", "R0005", "R0006", "R0007"]
-    assert len(select_paths(sample, "esketamine", "MDD", max_length=1).graph["paths"]) == 1
-    with pytest.raises(UserError, match="no path of at most 4"):
-        select_paths(sample, "MDD", "esketamine")
+    steps = paths.graph["path_steps"][0]
+    assert [(s["relation"], s["evidence"]) for s in steps] == [
+        ("is antagonist of", "clinical"),
+        ("causally upstream of, negative effect", "hypothesis"),
+        ("causally upstream of, negative effect", "article_claim"),
+    ]
+    assert paths.graph["path_grades"] == ["article_claim"]
+    assert sorted(k for *_, k in paths.edges(keys=True)) == ["R0001", "R0005", "R0006"]
+    # too short for the chain: the clinical relation is the path, marked as the outcome
+    short = select_paths(sample, "esketamine", "MDD", max_length=1)
+    assert short.graph["path_steps"] == [
+        [{"from": KG + "esketamine", "to": KG + "mdd", "key": "R0007", "relation": "treats",
+          "evidence": "clinical", "kind": "clinical", "outcome": True}]
+    ]  # fmt: skip
+    with pytest.raises(UserError, match="no mechanism path of at most 8"):
+        select_paths(sample, "MDD", "esketamine")  # never backwards along an edge
+    with pytest.raises(UserError, match="no mechanism path"):
+        select_paths(sample, "esketamine", "dissociation")  # adverse effects are not mechanisms
+    asked = select_paths(sample, "esketamine", "dissociation", relations="all")
+    assert asked.graph["paths"] == [[KG + "esketamine", KG + "dissociation"]]
     with pytest.raises(UserError, match="two different entities"):
         select_paths(sample, "esketamine", "Spravato")
 
@@ -160,7 +176,8 @@ def test_page_data_matches_the_network(sample: nx.MultiDiGraph) -> None:
     assert categories["drug"]["count"] == 2 and categories["drug"]["shape"] == "diamond"
     inferred = [e for e in edges if e["ev"] == "inferred"]
     assert len(inferred) == 1 and inferred[0]["dashes"]
-    assert all(not e["dashes"] for e in edges if e["ev"] != "inferred")
+    styles = {(e["color"], e["width"], str(e["dashes"])) for e in data["evidence"]}  # type: ignore[attr-defined]
+    assert len(styles) == len(data["evidence"])  # type: ignore[arg-type]  # every level looks different
     widths = {e["ev"]: e["width"] for e in edges}
     assert widths["clinical"] > widths["preclinical"] > widths["hypothesis"]
 
@@ -208,7 +225,7 @@ def test_json_for_script_escapes_breakout_characters() -> None:
 def test_notebook_view_escapes_srcdoc(hostile: nx.MultiDiGraph) -> None:
     shown = view(hostile, title="<b>t</b>")._repr_html_()
     assert shown.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
-    assert 'sandbox="allow-scripts"' in shown
+    assert 'sandbox="allow-scripts allow-forms allow-popups' in shown and "allow-same-origin" not in shown
     inner = shown[len('<iframe srcdoc="') : shown.index('" sandbox=')]
     assert '"' not in inner and "<" not in inner
     assert html.unescape(inner) == render_html(hostile, title="<b>t</b>")
@@ -258,7 +275,8 @@ def test_cli_render_views(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert len(page_data(path_out.read_text())["paths"]) == 2  # type: ignore[arg-type]
+    assert len(page_data(path_out.read_text())["paths"]) == 1  # type: ignore[arg-type]
+    assert "-[is antagonist of, clinical]-> NMDA receptor" in result.output
     cat_out = tmp_path / "cat.html"
     result = runner.invoke(app, ["render", "--data", data, "--category", "drug", "--out", str(cat_out)])
     assert result.exit_code == 0 and "2 entities" in result.output
@@ -269,7 +287,11 @@ def test_cli_render_views(tmp_path: Path) -> None:
     [
         (["--focus", "nothing-like-this"], "no entity matches 'nothing-like-this'"),
         (["--category", "dragon"], "unknown category 'dragon'"),
-        (["--path", "MDD", "esketamine"], "no path of at most 4"),
+        (["--path", "MDD", "esketamine"], "no mechanism path of at most 8"),
+        (
+            ["--path", "esketamine", "MDD", "--path-relations", "some"],
+            "--path-relations must be mechanism or all",
+        ),
         (["--focus", "ketamine", "--path", "a", "b"], "either --focus or --path"),
         (["--inferred", "maybe"], "--inferred must be all, new or none"),
     ],

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ketamine_kg import __version__
 from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.ontology.reason import DEFAULT_MAX_INFERRED, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:  # the build modules are imported only when there is something to build
     from rdflib import Graph
@@ -147,7 +148,7 @@ def save_build(result: BuildResult, source_dir: Path | None, *, reason: bool) ->
     Only a build that reasoned as asked is kept (not an unreasoned fallback for want of Java); a cache
     that cannot be written is reported in the log and otherwise ignored.
     """
-    from ketamine_kg.graph_build.serialize import to_ntriples
+    from ketamine_kg.graph_build.export_ntriples import to_ntriples
 
     data = to_ntriples(result.graph)
     if result.merged_files or not (result.reasoning.ran or not reason):
@@ -167,7 +168,8 @@ def load_graph(
     source_dir: Path | None = None,
     *,
     reason: bool = True,
-    reasoner_timeout: float = 120.0,
+    reasoner_timeout: float = DEFAULT_TIMEOUT,
+    max_inferred: int = DEFAULT_MAX_INFERRED,
     progress: Progress | None = None,
     use_cache: bool = True,
 ) -> CachedGraph:
@@ -181,11 +183,15 @@ def load_graph(
         if hit is not None:
             log.info("using the cached graph of %s", source_dir or "the packaged tables")
             return hit
-    from ketamine_kg.graph_build.serialize import to_ntriples
+    from ketamine_kg.graph_build.export_ntriples import to_ntriples
     from ketamine_kg.pipeline import build_knowledge_graph
 
     result = build_knowledge_graph(
-        source_dir, reason=reason, reasoner_timeout=reasoner_timeout, progress=progress
+        source_dir,
+        reason=reason,
+        reasoner_timeout=reasoner_timeout,
+        max_inferred=max_inferred,
+        progress=progress,
     )
     if use_cache:
         say("saving the built graph in the cache")

@@ -6,16 +6,24 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
 from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.graph_build.export_rdfxml import to_rdfxml
 from ketamine_kg.graph_build.rdf_files import load_rdf_files
 from ketamine_kg.graph_build.serialize import to_turtle
-from ketamine_kg.ontology.build import build_ontology, to_rdfxml
-from ketamine_kg.ontology.reason import DEFAULT_TIMEOUT, ReasoningReport, run_reasoner, skipped_report
+from ketamine_kg.ontology.reason import (
+    CHECK_EVERY,
+    DEFAULT_MAX_INFERRED,
+    DEFAULT_TIMEOUT,
+    Deadline,
+    ReasoningReport,
+    run_reasoner,
+    skipped_report,
+)
 from ketamine_kg.ontology.schema import Schema, load_schema
 from ketamine_kg.ontology.source import Source, load_source
 from ketamine_kg.ontology.triples import annotate, bnode_for
@@ -86,9 +94,13 @@ def build_knowledge_graph(
     reason: bool = True,
     merge: Sequence[Path] = (),
     reasoner_timeout: float = DEFAULT_TIMEOUT,
+    max_inferred: int = DEFAULT_MAX_INFERRED,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Validate the tables, build the ontology, reason and return the annotated RDF graph.
+
+    ``reasoner_timeout`` bounds the whole reasoning step, adding the inferred facts included; more than
+    ``max_inferred`` new facts stop the build with a message (``ReasonerError``).
 
     >>> result = build_knowledge_graph(reason=False)
     >>> result.summary.entities_per_category["drug"] > 0
@@ -110,13 +122,20 @@ def build_knowledge_graph(
     if reason:
         say("reasoning with HermiT")
         t0 = time.perf_counter()
-        report = run_reasoner(graph, schema, timeout=reasoner_timeout, while_waiting=_import_output_modules)
+        deadline = Deadline(reasoner_timeout)
+        report = run_reasoner(
+            graph,
+            schema,
+            deadline=deadline,
+            max_inferred=max_inferred,
+            while_waiting=_import_output_modules,
+        )
+        add_inferred_within(graph, report, deadline)
         timings["reasoning"] = time.perf_counter() - t0
         if not report.ran:
             log.warning(report.message)
     else:
         report = skipped_report()
-    add_inferred(graph, report)
     return BuildResult(source, schema, graph, report, tuple(merge), time.perf_counter() - start, timings)
 
 
@@ -131,6 +150,13 @@ def _import_output_modules() -> None:
         "ketamine_kg.visualize",
     ):
         importlib.import_module(name)
+
+
+def add_inferred_within(graph: Graph, report: ReasoningReport, deadline: Deadline) -> None:
+    """``add_inferred`` in slices, stopping with ``ReasonerError`` once the reasoning step's time is up."""
+    for start in range(0, len(report.inferred), CHECK_EVERY):
+        deadline.check("adding the inferred facts to the graph")
+        add_inferred(graph, replace(report, inferred=report.inferred[start : start + CHECK_EVERY]))
 
 
 def add_inferred(graph: Graph, report: ReasoningReport) -> None:
@@ -154,7 +180,7 @@ def render_outputs(result: BuildResult, progress: Progress | None = None) -> dic
 
     say("serialising Turtle and OWL")
     turtle = to_turtle(result.graph)
-    owl = to_rdfxml(build_ontology(result.graph.serialize(format="nt", encoding="utf-8")))
+    owl = to_rdfxml(result.graph)
     say("drawing the network view")
     html = render_html(to_network(result.graph), title="ketamine-kg: ketamine and esketamine in depression")
     say("answering the named queries")

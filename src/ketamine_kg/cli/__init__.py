@@ -41,6 +41,7 @@ def _root(
 COMMAND_MODULES = ("build_cmd", "check_cmd", "query_cmd", "render_cmd", "export_cmd", "publish_cmd")
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}")
+importlib.import_module(f"{__name__}.check_text_cmd")
 
 
 def _whole_short_help(typer_app: typer.Typer) -> None:

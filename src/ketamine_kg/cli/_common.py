@@ -63,7 +63,9 @@ def cache_enabled() -> bool:
     return os.environ.get("KETAMINE_KG_NO_CACHE", "").strip() in {"", "0"}
 
 
-def built_graph(source: Path | None, *, reason: bool = True, reasoner_timeout: float = 120.0) -> CachedGraph:
+def built_graph(
+    source: Path | None, *, reason: bool = True, reasoner_timeout: float = 120.0, max_inferred: int = 20_000
+) -> CachedGraph:
     """The graph built from ``source`` (packaged tables by default), from the cache when it is current.
 
     ``KETAMINE_KG_NO_CACHE=1`` always builds afresh and leaves the cache alone.
@@ -71,7 +73,12 @@ def built_graph(source: Path | None, *, reason: bool = True, reasoner_timeout: f
     from ketamine_kg.graph_cache import load_graph
 
     graph = load_graph(
-        source, reason=reason, reasoner_timeout=reasoner_timeout, progress=status, use_cache=cache_enabled()
+        source,
+        reason=reason,
+        reasoner_timeout=reasoner_timeout,
+        max_inferred=max_inferred,
+        progress=status,
+        use_cache=cache_enabled(),
     )
     status("using the cached graph" if graph.from_cache else "built the graph")
     return graph

@@ -25,6 +25,12 @@ def build(
             "--reasoner-timeout", metavar="SECONDS", min=1, help="Stop HermiT after this long (default 120)."
         ),
     ] = None,
+    max_inferred: Annotated[
+        int,
+        typer.Option(
+            "--max-inferred", metavar="N", min=0, help="Stop when HermiT infers more new facts than this."
+        ),
+    ] = 20_000,
     merge: Annotated[
         list[Path] | None,
         typer.Option(
@@ -44,6 +50,7 @@ def build(
         reason=reason,
         merge=tuple(merge or ()),
         reasoner_timeout=120.0 if reasoner_timeout is None else reasoner_timeout,
+        max_inferred=max_inferred,
         progress=status,
     )
     files = render_outputs(result, progress=status)

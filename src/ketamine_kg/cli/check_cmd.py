@@ -18,14 +18,16 @@ if TYPE_CHECKING:
     from ketamine_kg.queries.quality import Consistency
 
 
-def _build_graph(source: Path | None, reason: bool, timeout: float) -> tuple[Graph, Consistency]:
+def _build_graph(
+    source: Path | None, reason: bool, timeout: float, max_inferred: int
+) -> tuple[Graph, Consistency]:
     """The built graph and the reasoner's verdict; an inconsistent build is re-built unreasoned to check it."""
     from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
     from ketamine_kg.pipeline import build_knowledge_graph
     from ketamine_kg.queries.quality import Consistency
 
     try:
-        built = built_graph(source, reason=reason, reasoner_timeout=timeout)
+        built = built_graph(source, reason=reason, reasoner_timeout=timeout, max_inferred=max_inferred)
     except InconsistentOntologyError as exc:
         graph = build_knowledge_graph(source, reason=False).graph
         return graph, Consistency(
@@ -36,7 +38,9 @@ def _build_graph(source: Path | None, reason: bool, timeout: float) -> tuple[Gra
     return built.rdf_graph(), Consistency(built.reasoning_status, built.reasoning_message)
 
 
-def _load_data(data: list[Path], reason: bool, timeout: float) -> tuple[Graph, Consistency]:
+def _load_data(
+    data: list[Path], reason: bool, timeout: float, max_inferred: int
+) -> tuple[Graph, Consistency]:
     """The merged RDF files and the reasoner's verdict on them."""
     from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
     from ketamine_kg.graph_build.rdf_files import load_rdf_files
@@ -53,7 +57,7 @@ def _load_data(data: list[Path], reason: bool, timeout: float) -> tuple[Graph, C
         return graph, Consistency("skipped", "reasoning skipped (--no-reason)")
     status("reasoning with HermiT")
     try:
-        report = run_reasoner(graph, load_schema(), timeout=timeout)
+        report = run_reasoner(graph, load_schema(), timeout=timeout, max_inferred=max_inferred)
     except InconsistentOntologyError as exc:
         return graph, Consistency(
             "inconsistent", "HermiT found the ontology inconsistent", tuple(exc.culprits)
@@ -80,6 +84,15 @@ def check(
             "--reasoner-timeout", metavar="SECONDS", min=1, help="Stop HermiT after this long (default 120)."
         ),
     ] = None,
+    max_inferred: Annotated[
+        int,
+        typer.Option(
+            "--max-inferred",
+            metavar="N",
+            min=0,
+            help="Fail the consistency check when HermiT infers more new facts.",
+        ),
+    ] = 20_000,
     shacl: Annotated[
         bool, typer.Option("--shacl/--no-shacl", help="Also validate with the SHACL shapes.")
     ] = True,
@@ -98,9 +111,9 @@ def check(
     needs("--reasoner-timeout", reasoner_timeout is not None, "reasoning (it is off: --no-reason)", reason)
     timeout = 120.0 if reasoner_timeout is None else reasoner_timeout
     if data:
-        graph, consistency = _load_data(data, reason, timeout)
+        graph, consistency = _load_data(data, reason, timeout, max_inferred)
     else:
-        graph, consistency = _build_graph(source, reason, timeout)
+        graph, consistency = _build_graph(source, reason, timeout, max_inferred)
     shapes = Path(str(resources.files("ketamine_kg.ontology") / "shapes.ttl")) if shacl else None
     status("running the quality checks")
     report = check_quality(graph, consistency=consistency, shapes=shapes)

@@ -22,6 +22,7 @@ from ketamine_kg.cli._options import (
 )
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
     from rdflib import Graph
 
 FORMAT_HELP = (
@@ -31,19 +32,20 @@ FORMAT_HELP = (
 )
 
 
-def load_graph(source: Path | None, data: list[Path], *, reason: bool = True) -> Graph:
-    """The graph to export or publish: RDF files already built (``--data``), else the (cached) build."""
+def load_graph(source: Path | None, data: list[Path], *, reason: bool = True) -> Graph | ox.Dataset:
+    """The graph to export or publish: RDF files already built (``--data``, read into a pyoxigraph dataset,
+    never through rdflib), else the (cached) build."""
     from ketamine_kg.cli._options import needs
 
     needs("--no-reason", not reason, "building from the tables (not with --data)", not data)
     if data:
         from ketamine_kg.errors import UserError
-        from ketamine_kg.graph_build.rdf_files import load_rdf_files
+        from ketamine_kg.graph_build.statements import load_dataset
 
         if source is not None:
             raise UserError("use either --data (RDF files) or --source (tables), not both")
         status(f"reading {len(data)} RDF file(s)")
-        return load_rdf_files(data)
+        return load_dataset(data)
     return built_graph(source, reason=reason).rdf_graph()
 
 

@@ -51,9 +51,17 @@ def render(
             "--max-path-length",
             metavar="N",
             min=1,
-            help="Longest path (in relations) for --path (default 4).",
+            help="Longest path (in relations) for --path (default 8).",
         ),
     ] = None,
+    path_relations: Annotated[
+        str,
+        typer.Option(
+            "--path-relations",
+            metavar="SCOPE",
+            help="--path follows mechanism relations only (default), or all asserted relations.",
+        ),
+    ] = "mechanism",
     inferred: Annotated[
         str,
         typer.Option(
@@ -64,22 +72,34 @@ def render(
     ] = "all",
     reason: Annotated[bool, reason_option()] = True,
     title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Page title.")] = None,
+    renderer: Annotated[
+        str,
+        typer.Option(
+            "--renderer",
+            metavar="NAME",
+            help="Drawing: canvas, webgl (sigma.js, for large views) or auto (webgl above 3,000 nodes).",
+        ),
+    ] = "auto",
 ) -> None:
     """Write an interactive network view: legend, search, filters and evidence for every relation."""
     from ketamine_kg.errors import UserError
+    from ketamine_kg.visualize.webgl import RENDERERS, Renderer, write_page
 
     inferred = choose("--inferred", inferred, ("all", "new", "none"))
     needs("--depth", depth is not None, "--focus", focus is not None)
     needs("--max-path-length", max_path_length is not None, "--path", path is not None)
     needs("--no-reason", not reason, "building from the tables (not with --data)", not data)
+    path_relations = choose("--path-relations", path_relations, ("mechanism", "all"))
+    renderer = choose("--renderer", renderer, tuple(RENDERERS))
     if focus is not None and path is not None:
         raise UserError("use either --focus or --path, not both")
     if data and source is not None:
         raise UserError("use either --data (draw RDF files) or --source (build from tables), not both")
 
     from ketamine_kg.graph_build.projection import InferredMode, to_network
-    from ketamine_kg.visualize import filter_categories, select_paths, write_html
+    from ketamine_kg.visualize import describe_paths, filter_categories, select_paths
     from ketamine_kg.visualize import focus as focus_view
+    from ketamine_kg.visualize.paths import RelationScope
 
     if data:
         from ketamine_kg.graph_build.rdf_files import load_rdf_files
@@ -97,6 +117,14 @@ def render(
     if focus is not None:
         network = focus_view(network, focus, 1 if depth is None else depth)
     if path is not None:
-        network = select_paths(network, path[0], path[1], max_length=max_path_length or 4)
-    write_html(network, out, title=title or default_title)
+        network = select_paths(
+            network,
+            path[0],
+            path[1],
+            max_length=max_path_length or 8,
+            relations=cast(RelationScope, path_relations),
+        )
+        for line in describe_paths(network):
+            typer.echo(line)
+    write_page(network, out, renderer=cast(Renderer, renderer), title=title or default_title)
     typer.echo(f"wrote {out} ({network.number_of_nodes()} entities, {network.number_of_edges()} relations)")

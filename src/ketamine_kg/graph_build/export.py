@@ -1,6 +1,7 @@
 """Export the built graph to the formats other tools read: RDF syntaxes, GraphML, GEXF, Cytoscape.js, KGX.
 
-Every export is deterministic (sorted statements, canonical blank-node labels, no timestamps), checks
+One module per format (``export_<format>.py``, with ``to_<format>(graph)`` and ``write_<format>``); this
+module picks one. Every export is deterministic (sorted statements, blank-node labels as given, no timestamps), checks
 that the format can carry all the text before anything is written, and writes atomically.
 
 >>> from ketamine_kg.graph_build.export import format_from_path
@@ -10,34 +11,35 @@ that the format can carry all the text before anything is written, and writes at
 
 from __future__ import annotations
 
+import importlib
+import json
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, overload
 
-from rdflib import BNode, Graph, Literal
+import pyoxigraph as ox
+from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from ketamine_kg.errors import ExportError
 from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.graph_build.statements import RdfInput, as_dataset, asserted_dataset, sorted_triples
+from ketamine_kg.terms import to_rdflib_exact
 from ketamine_kg.vocab import KKG, OWL, PREFIXES, RDF
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 __all__ = [
     "FORMATS",
     "GRAPH_FORMATS",
     "RDF_FORMATS",
     "ExportResult",
-    "canonical",
+    "dataset_to_graph",
     "export",
     "format_from_path",
     "select_statements",
     "split_inferred",
-    "to_rdf_bytes",
+    "to_bytes",
 ]
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,19 @@ log = logging.getLogger(__name__)
 RDF_FORMATS = ("turtle", "nt", "xml", "json-ld", "trig", "nquads")
 GRAPH_FORMATS = ("graphml", "gexf", "cytoscape", "kgx")
 FORMATS = RDF_FORMATS + GRAPH_FORMATS
+#: format -> (module of graph_build, its ``to_<format>`` function)
+_WRITERS = {
+    "turtle": ("export_turtle", "to_turtle"),
+    "nt": ("export_ntriples", "to_ntriples"),
+    "xml": ("export_rdfxml", "to_rdfxml"),
+    "json-ld": ("export_jsonld", "to_jsonld"),
+    "trig": ("export_trig", "to_trig"),
+    "nquads": ("export_nquads", "to_nquads"),
+    "graphml": ("export_graphml", "to_graphml"),
+    "gexf": ("export_gexf", "to_gexf"),
+    "cytoscape": ("export_cytoscape", "to_cytoscape"),
+    "kgx": ("export_kgx", "to_kgx"),
+}
 
 _SUFFIXES = (
     (".cytoscape.json", "cytoscape"),
@@ -125,101 +140,83 @@ def split_inferred(graph: Graph) -> tuple[Graph, Graph]:
     return asserted, inferred
 
 
-def select_statements(graph: Graph, *, inferred: bool) -> Graph:
-    """The graph itself with ``inferred=True``; only its asserted part otherwise."""
-    return graph if inferred else split_inferred(graph)[0]
+def _writer(fmt: str) -> Callable[[Any], bytes] | Callable[[Any], dict[str, bytes]]:
+    """The ``to_<format>`` function of the module that writes ``fmt``."""
+    module_name, function = _WRITERS[fmt]
+    module = importlib.import_module(f"ketamine_kg.graph_build.{module_name}")
+    writer: Callable[[Any], bytes] | Callable[[Any], dict[str, bytes]] = getattr(module, function)
+    return writer
 
 
-_STABLE_BNODE = re.compile(r"^b[0-9a-f]{20}$")
-
-
-def canonical(graph: Graph) -> Graph:
-    """The graph with deterministic blank-node labels.
-
-    The build already names its axiom blank nodes by a hash of their content; any other blank node
-    (merged or hand-written RDF) makes the whole graph go through rdflib's canonical labelling.
-    """
-    from ketamine_kg.graph_build import serialize
-
-    canonical_bnodes: Callable[[Graph], Graph] | None = getattr(serialize, "canonical_bnodes", None)
-    if canonical_bnodes is not None:
-        return canonical_bnodes(graph)
-    bnodes = {t for triple in graph for t in triple if isinstance(t, BNode)}
-    if all(_STABLE_BNODE.match(str(b)) for b in bnodes):
-        return graph
-    from rdflib.compare import to_canonical_graph
-
-    return to_canonical_graph(graph)
-
-
-def _turtle(graph: Graph) -> bytes:
-    from ketamine_kg.graph_build.serialize import to_turtle
-
-    return to_turtle(graph)
-
-
-def to_rdf_bytes(graph: Graph, fmt: str) -> bytes:
-    """Serialise an (already selected) graph in one of ``RDF_FORMATS``; deterministic bytes."""
-    from ketamine_kg.graph_build import export_rdf
-
-    graph = canonical(graph)
-    if fmt == "turtle":
-        return _turtle(graph)
-    if fmt == "nt":
-        return export_rdf.to_ntriples(graph)
-    if fmt == "xml":
-        return export_rdf.to_rdfxml(graph)
-    if fmt == "json-ld":
-        return export_rdf.to_jsonld(graph)
-    asserted, inferred = split_inferred(graph)
-    named = {export_rdf.ASSERTED_GRAPH: asserted}
-    if len(inferred):
-        named[export_rdf.INFERRED_GRAPH] = inferred
-    if fmt == "trig":
-        return export_rdf.to_trig(named)
-    if fmt == "nquads":
-        return export_rdf.to_nquads((s, p, o, name) for name, g in named.items() for s, p, o in g)
-    raise ExportError(f"unknown RDF format {fmt!r}; choose one of {', '.join(RDF_FORMATS)}")
-
-
-def _network(graph: Graph) -> nx.MultiDiGraph:
-    from ketamine_kg.graph_build.projection import to_network
-
-    return to_network(graph)
-
-
-def export(
-    graph: Graph,
-    fmt: str,
-    out: Path,
-    *,
-    inferred: bool = True,
-    network_factory: Callable[[Graph], nx.MultiDiGraph] | None = None,
-) -> ExportResult:
-    """Write ``graph`` (with or without its inferred statements) to ``out`` in format ``fmt``.
-
-    Nothing is written when the format cannot carry the data; every file is replaced atomically.
-    """
+def to_bytes(graph: RdfInput, fmt: str) -> dict[str, bytes]:
+    """The files of ``fmt`` for ``graph``: ``{"": bytes}`` for a one-file format, ``{name: bytes}`` for a folder."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    selected = select_statements(graph, inferred=inferred)
-    if fmt in RDF_FORMATS:
-        data = to_rdf_bytes(selected, fmt)
-        write_bytes_atomic(out, data)
-        log.info("wrote %s (%d triples) to %s", fmt, len(selected), out)
-        return ExportResult(fmt, (out,), triples=len(selected))
-    from ketamine_kg.graph_build import export_network
+    if fmt not in RDF_FORMATS and isinstance(graph, ox.Dataset):
+        graph = dataset_to_graph(graph)
+    data = _writer(fmt)(graph)
+    return data if isinstance(data, dict) else {"": data}
 
-    network = (network_factory or _network)(selected)
-    if not inferred:
-        network = export_network.without_inferred(network)
-    files = export_network.render(network, fmt, graph=selected)
-    targets = {out / name if fmt == "kgx" else out: data for name, data in files.items()}
+
+def dataset_to_graph(dataset: ox.Dataset) -> Graph:
+    """An rdflib graph (named graphs merged) of a dataset, terms kept exactly; for the network projection."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, base in PREFIXES.items():
+        graph.bind(prefix, base)
+    for quad in dataset:
+        graph.add(
+            (to_rdflib_exact(quad.subject), to_rdflib_exact(quad.predicate), to_rdflib_exact(quad.object))
+        )
+    return graph
+
+
+@overload
+def select_statements(graph: Graph, *, inferred: bool) -> Graph: ...
+@overload
+def select_statements(graph: ox.Dataset, *, inferred: bool) -> ox.Dataset: ...
+def select_statements(graph: RdfInput, *, inferred: bool) -> RdfInput:
+    """The graph itself with ``inferred=True``; only its asserted part otherwise (an rdflib graph or a dataset)."""
+    if inferred:
+        return graph
+    if isinstance(graph, Graph):
+        return split_inferred(graph)[0]
+    return asserted_dataset(graph)
+
+
+def export(graph: RdfInput, fmt: str, out: Path, *, inferred: bool = True) -> ExportResult:
+    """Write ``graph`` (with or without its inferred statements) to ``out`` in format ``fmt``.
+
+    ``graph`` is an rdflib graph (a build) or a pyoxigraph dataset (RDF files read with ``--from-rdf``):
+    RDF formats are written from a dataset without going through rdflib. Nothing is written when the format
+    cannot carry the data; every file is replaced atomically.
+    """
+    selected = select_statements(graph, inferred=inferred)
+    files = to_bytes(selected, fmt)
+    targets = {out / name if name else out: data for name, data in files.items()}
     for path, data in targets.items():
         write_bytes_atomic(path, data)
-    return ExportResult(
-        fmt,
-        tuple(targets),
-        nodes=network.number_of_nodes(),
-        edges=network.number_of_edges(),
-    )
+    if fmt in RDF_FORMATS:
+        triples = len(sorted_triples(as_dataset(selected)))
+        log.info("wrote %s (%d statements) to %s", fmt, triples, out)
+        return ExportResult(fmt, tuple(targets), triples=triples)
+    counts = _network_counts(fmt, files)
+    return ExportResult(fmt, tuple(targets), nodes=counts[0], edges=counts[1])
+
+
+def _network_counts(fmt: str, files: dict[str, bytes]) -> tuple[int, int]:
+    """Nodes and edges written: the data lines of the node and edge tables, or the XML/JSON elements."""
+    if fmt == "kgx":
+        return (files["nodes.tsv"].count(b"\n") - 1, files["edges.tsv"].count(b"\n") - 1)
+    if fmt == "neo4j":
+        return (files["nodes.csv"].count(b"\n") - 1, files["relationships.csv"].count(b"\n") - 1)
+    data = files[""]
+    if fmt == "cytoscape":
+        elements = json.loads(data)["elements"]
+        return len(elements["nodes"]), len(elements["edges"])
+    if fmt == "obographs":
+        graph = json.loads(data)["graphs"][0]
+        return len(graph.get("nodes", [])), len(graph.get("edges", []))
+    if fmt == "sssom":
+        rows = [line for line in data.splitlines() if line and not line.startswith(b"#")]
+        return 0, len(rows) - 1
+    return data.count(b"<node "), data.count(b"<edge ")

@@ -6,9 +6,12 @@ ketamine-kg schema fall back to a generic projection: IRIs become nodes, object 
 
 Node attributes: ``label``, ``category``, ``category_label``, ``iri``, ``curie``, ``definition``,
 ``synonyms``, ``identifiers`` (``{"curie", "iri", "match"}``), ``definition_sources``, ``quantities``,
-``claims``. Edge attributes (key = assertion id, or ``inferred:``/``triple:`` + predicate IRI):
-``predicate``, ``predicate_label``, ``evidence``, ``inferred``, ``assertion_id``, ``sources``,
-``quantities``, ``approval_status``, ``date``, ``qualifiers``, ``note``.
+``claims``, ``short_label`` (``skos:notation``, else empty). Edge attributes (key = assertion id, or
+``inferred:``/``triple:`` + predicate IRI): ``predicate``, ``predicate_label``, ``evidence``,
+``inferred``, ``assertion_id``, ``sources``, ``quantities``, ``approval_status``, ``date``,
+``qualifiers``, ``note``, ``kind`` (the relation kind, see :data:`RELATION_KINDS`), ``mirror_of``
+(for an inferred edge that only restates another edge, as its inverse or super-property: that edge's
+``[from, to, key]``, else empty) and ``rule`` (for inferred edges: the axiom that produced it).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from ketamine_kg.vocab import (
     SKOS,
 )
 
-__all__ = ["InferredMode", "to_network"]
+__all__ = ["MECHANISM_KINDS", "RELATION_KINDS", "InferredMode", "to_network"]
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,31 @@ _SCHEMA_TYPES = frozenset(
     }
 )
 _UNINFORMATIVE_TYPES = frozenset({OWL.NamedIndividual, OWL.Thing, RDFS.Resource})
+
+#: Relation kind of each top schema property (a property's kind is that of its topmost super-property).
+#: Inverse directions (has participant, is treated by, has part, ...) deliberately have no kind of
+#: their own: a mechanism is read in the forward direction only.
+RELATION_KINDS: dict[str, str] = {
+    "molecularlyInteractsWith": "binding",
+    "causallyUpstreamOf": "causal",
+    "regulates": "causal",
+    "participatesIn": "participation",
+    "partOf": "part",
+    "treats": "clinical",
+    "studiedToTreat": "clinical",
+    "hasAdverseEvent": "adverse",
+    "isAdverseEventOf": "adverse",
+    "hasIntervention": "trial",
+    "hasComparator": "trial",
+    "studiesCondition": "trial",
+    "hasDownstreamMetabolite": "metabolism",
+    "isDownstreamMetaboliteOf": "metabolism",
+    "hasInput": "metabolism",
+    "hasOutput": "metabolism",
+    "enables": "metabolism",
+}
+#: Kinds a mechanism path may follow (forward): target binding, causal effect/regulation, participation, part-of.
+MECHANISM_KINDS = frozenset({"binding", "causal", "participation", "part"})
 
 
 def _k(term: Any) -> URIRef:
@@ -187,6 +215,7 @@ def _schema_network(
     sources = _SourceIndex(ctx)
     network = nx.MultiDiGraph()
     network.graph["schema"] = "ketamine-kg"
+    network.graph["mechanism_kinds"] = sorted(MECHANISM_KINDS)
     network.graph["vocabulary"] = {
         name: dict(ctx.schema.vocabulary(name))
         for name in sorted(ctx.schema.vocabularies)
@@ -214,6 +243,7 @@ def _schema_network(
             ],
             quantities=node_quantities.get(str(iri), []),
             claims=claims.get(str(iri), []),
+            short_label=ctx.text(iri, SKOS.notation),
         )
     axioms = _axiom_index(ctx)
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
@@ -224,6 +254,7 @@ def _schema_network(
             continue
         edges.extend(_relation_edges(ctx, sources, str(s), p, str(o), axioms.get((s, p, o), [])))
     asserted_pairs = {frozenset((u, v)) for u, v, _, a in edges if not a["inferred"]}
+    _explain_inferred(ctx.schema, edges)
     for u, v, key, attrs in sorted(edges, key=lambda e: (e[0], e[1], e[2])):
         if attrs["inferred"] and (
             inferred == "none" or (inferred == "new" and frozenset((u, v)) in asserted_pairs)
@@ -232,6 +263,89 @@ def _schema_network(
         attrs["quantities"] = edge_quantities.get(attrs["assertion_id"], []) if attrs["assertion_id"] else []
         network.add_edge(u, v, key=key, **attrs)
     return network
+
+
+def _local(schema: Schema, predicate: str) -> str:
+    """The schema property id of a predicate IRI, or empty for non-schema predicates."""
+    local = predicate[len(SCHEMA_NS) :] if predicate.startswith(SCHEMA_NS) else ""
+    return local if local in schema.properties else ""
+
+
+def _property_chain(schema: Schema, prop: str) -> list[str]:
+    """The property and its super-properties, nearest first."""
+    chain: list[str] = []
+    while prop and prop not in chain and prop in schema.properties:
+        chain.append(prop)
+        prop = schema.properties[prop].super
+    return chain
+
+
+def relation_kind(schema: Schema, prop: str) -> str:
+    """The kind of a schema property (``binding``, ``causal``, ...), or ``other``."""
+    chain = _property_chain(schema, prop)
+    return RELATION_KINDS.get(chain[-1], "other") if chain else "other"
+
+
+def _inverse_of(schema: Schema, prop: str) -> str:
+    """The declared inverse (either side of the declaration); a symmetric property is its own."""
+    definition = schema.properties.get(prop)
+    if definition is None:
+        return ""
+    if definition.inverse:
+        return definition.inverse
+    if "symmetric" in definition.characteristics:
+        return prop
+    return next((p.id for p in schema.properties.values() if p.inverse == prop), "")
+
+
+def _explain_inferred(schema: Schema, edges: list[tuple[str, str, str, dict[str, Any]]]) -> None:
+    """Set ``kind`` on every edge, and ``mirror_of`` and ``rule`` on the reasoner's edges.
+
+    An inferred edge that restates another edge (its inverse, or a super-property of the same pair)
+    points to that edge with ``mirror_of``; an asserted edge wins over an inferred one, and between
+    two inferred edges the property listed first in the schema wins.
+    """
+    order = {pid: i for i, pid in enumerate(schema.properties)}
+    by_pair: dict[tuple[str, str], list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
+    for u, v, key, attrs in edges:
+        prop = _local(schema, attrs["predicate"])
+        attrs["kind"] = relation_kind(schema, prop) if prop else ""
+        attrs["mirror_of"] = []
+        attrs["rule"] = ""
+        by_pair[(u, v)].append((key, prop, attrs))
+    for u, v, _key, attrs in edges:
+        prop = _local(schema, attrs["predicate"])
+        if not attrs["inferred"] or not prop:
+            continue
+        inverse = _inverse_of(schema, prop)
+        rank = (1, order[prop])
+        best: tuple[tuple[int, int], list[str], str] | None = None
+        for other_key, other, other_attrs in by_pair[(v, u)]:
+            if other and inverse and inverse in _property_chain(schema, other):
+                candidate = (
+                    (1 if other_attrs["inferred"] else -1, order[other]),
+                    [v, u, other_key],
+                    "inverse",
+                )
+                best = min(best, candidate, key=lambda c: c[0]) if best else candidate
+        for other_key, other, other_attrs in by_pair[(u, v)]:
+            if other and other != prop and prop in _property_chain(schema, other):
+                candidate = ((1 if other_attrs["inferred"] else -1, order[other]), [u, v, other_key], "super")
+                best = min(best, candidate, key=lambda c: c[0]) if best else candidate
+        label = schema.properties[prop].label
+        if best is not None and best[0] < rank:
+            attrs["mirror_of"] = best[1]
+            attrs["rule"] = (
+                f"{label} is declared the inverse of {schema.properties[inverse].label}"
+                if best[2] == "inverse"
+                else f"every more specific relation also implies {label}"
+            )
+        elif "transitive" in schema.properties[prop].characteristics:
+            attrs["rule"] = f"{label} is transitive: it chains asserted steps"
+        elif inverse:
+            attrs["rule"] = f"{label} is the inverse of {schema.properties[inverse].label}"
+        else:
+            attrs["rule"] = "entailed by the ontology's axioms (HermiT)"
 
 
 def _identifiers(ctx: _Ctx, iri: URIRef) -> list[dict[str, str]]:
@@ -439,6 +553,7 @@ def _generic_network(ctx: _Ctx) -> nx.MultiDiGraph:
             definition_sources=[],
             quantities=[],
             claims=[],
+            short_label=ctx.text(iri, SKOS.notation),
         )
     for s, p, o in sorted(triples, key=lambda t: (str(t[0]), str(t[2]), str(t[1]))):
         network.add_edge(
@@ -456,5 +571,8 @@ def _generic_network(ctx: _Ctx) -> nx.MultiDiGraph:
             date="",
             qualifiers={},
             note="",
+            kind="",
+            mirror_of=[],
+            rule="",
         )
     return network

@@ -16,6 +16,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from ketamine_kg.errors import PublishError
@@ -171,7 +172,7 @@ def _check_graph_iri(graph_iri: str) -> None:
 
 
 def publish_graph(
-    graph: Graph,
+    graph: Graph | ox.Dataset,
     store_url: str,
     graph_iri: str,
     *,
@@ -181,24 +182,25 @@ def publish_graph(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> PublishResult:
     """Replace ``graph_iri`` on the Graph Store at ``store_url`` with ``graph`` and verify the count."""
-    from ketamine_kg.graph_build.export import canonical
-    from ketamine_kg.graph_build.export_rdf import to_ntriples
+    from ketamine_kg.graph_build.export_ntriples import to_ntriples
+    from ketamine_kg.graph_build.statements import as_dataset
 
     _check_graph_iri(graph_iri)
     if urllib.parse.urlsplit(store_url).scheme not in ("http", "https"):
         raise PublishError(f"--store {store_url!r} is not an http(s) URL")
     endpoint = query_endpoint or default_query_endpoint(store_url)
-    body = to_ntriples(canonical(graph))
+    body = to_ntriples(as_dataset(graph))
+    count = body.count(b"\n")
     url = graph_store_url(store_url, graph_iri)
     # N-Triples is a subset of Turtle; text/turtle is the one type every Graph Store accepts.
     request = urllib.request.Request(
         url, data=body, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"}
     )
-    log.info("PUT %d triples (%d bytes) to %s", len(graph), len(body), url)
+    log.info("PUT %d triples (%d bytes) to %s", count, len(body), url)
     status, _ = _request(request, _opener(url, user, password), timeout, "publish")
     remote = count_remote_triples(endpoint, graph_iri, user=user, password=password, timeout=timeout)
-    if remote != len(graph):
+    if remote != count:
         raise PublishError(
-            f"published {len(graph)} triples to <{graph_iri}> but {endpoint} counts {remote} in that graph"
+            f"published {count} triples to <{graph_iri}> but {endpoint} counts {remote} in that graph"
         )
-    return PublishResult(store_url, graph_iri, endpoint, len(graph), remote, status)
+    return PublishResult(store_url, graph_iri, endpoint, count, remote, status)

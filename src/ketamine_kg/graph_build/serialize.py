@@ -6,37 +6,23 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.terms import rdflib_to_oxigraph as to_oxigraph_term
 from ketamine_kg.vocab import PREFIXES
 
 __all__ = [
     "fix_prefix_order",
     "sorted_ntriples_lines",
     "sorted_triples",
-    "to_ntriples",
     "to_oxigraph_term",
     "to_turtle",
     "to_turtle_store",
+    "to_turtle_triples",
     "write_turtle",
 ]
-
-
-def to_oxigraph_term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """Convert one rdflib term to its pyoxigraph equivalent."""
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        if node.datatype is not None:
-            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-        return ox.Literal(str(node))
-    raise TypeError(f"unsupported RDF term {node!r}")
 
 
 def sorted_triples(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
@@ -51,7 +37,12 @@ def sorted_triples(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple
 
 def to_turtle(graph: Graph) -> bytes:
     """Turtle with the curated prefixes, byte-identical for the same graph."""
-    data = ox.serialize(sorted_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return to_turtle_triples(sorted_triples(graph))
+
+
+def to_turtle_triples(triples: list[ox.Triple]) -> bytes:
+    """Turtle of already sorted pyoxigraph triples, with the curated prefixes in their order."""
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert data is not None  # serialize returns bytes when no output is given
     return fix_prefix_order(data)
 
@@ -111,13 +102,6 @@ def to_turtle_store(store: ox.Store, graph_name: ox.NamedNode | ox.DefaultGraph 
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert data is not None
     return fix_prefix_order(data)
-
-
-def to_ntriples(graph: Graph) -> bytes:
-    """Sorted N-Triples (canonical term syntax)."""
-    data = ox.serialize(sorted_triples(graph), format=ox.RdfFormat.N_TRIPLES)
-    assert data is not None
-    return data
 
 
 def write_turtle(graph: Graph, path: Path) -> None:

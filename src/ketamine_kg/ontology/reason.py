@@ -3,10 +3,17 @@
 owlready2's ``sync_reasoner`` has no timeout, leaks its temporary file when Java fails and raises an empty
 error on inconsistency, so HermiT is started here directly, with owlready2's options, in a private
 temporary directory and its own process group.
+
+HermiT never follows ``owl:imports``: the import statements are taken out of what it is given (and listed
+in a warning), and Java runs under a security policy that lets it read only its own classes and that one
+folder, and open no socket at all. The timeout bounds the whole step (Java, reading its answer, adding the
+inferred facts) and the number of inferred facts is capped.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import importlib.util
 import logging
 import os
@@ -14,11 +21,12 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -29,17 +37,55 @@ from ketamine_kg.ontology.schema import Schema
 from ketamine_kg.ontology.triples import schema_iri
 from ketamine_kg.vocab import OWL, PREFIXES, RDF, RDFS
 
-__all__ = ["ReasoningReport", "explain_inconsistency", "find_java", "run_reasoner", "skipped_report"]
+__all__ = [
+    "DEFAULT_MAX_INFERRED",
+    "DEFAULT_TIMEOUT",
+    "TEMP_PREFIX",
+    "Deadline",
+    "ReasoningReport",
+    "declared_imports",
+    "explain_inconsistency",
+    "find_java",
+    "remove_stale_folders",
+    "run_reasoner",
+    "skipped_report",
+]
 
 log = logging.getLogger(__name__)
 
 Triple = tuple[Node, Node, Node]
 DEFAULT_TIMEOUT = 120.0
+DEFAULT_MAX_INFERRED = 20_000  # the curated data gives ~120; a 300-link metabolite chain ~90,000
+TEMP_PREFIX = "ketamine-kg-reason-"  # + the owner's process id, so a later run can tell a stale folder
+STALE_LEGACY_SECONDS = 3600.0  # folders named without a process id (older versions) count as stale after this
 HERMIT_OPTIONS = ("-c", "-O", "-D", "-I", "-Y")  # as owlready2's sync_reasoner(infer_property_values=True)
 PROPERTY_LINE = re.compile(r"^<([^>]+)> \(known instances:(.*?)\|\s*possible instances:", re.MULTILINE)
 PAIR = re.compile(r"\(<([^>]+)>, <([^>]+)>\)")
 TYPE_LINE = re.compile(r"^Type\( <([^>]+)> <([^>]+)> \)$", re.MULTILINE)
+OWNED_FOLDER = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
 CORE_ANNOTATIONS = frozenset({RDFS.label, RDFS.comment, RDFS.seeAlso, OWL.versionInfo})
+NO_SECURITY_MANAGER = b"Security Manager is not supported"  # Java 24 and later
+PR_SET_PDEATHSIG = 1
+CHECK_EVERY = 2000  # rows between two deadline checks in the Python part of the step
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The moment (monotonic clock) by which the whole reasoning step must be over."""
+
+    seconds: float
+    start: float = field(default_factory=time.monotonic)
+
+    def remaining(self) -> float:
+        return max(0.0, self.start + self.seconds - time.monotonic())
+
+    def check(self, doing: str) -> None:
+        """Raise ``ReasonerError`` once the time is up; ``doing`` says which part was still running."""
+        if self.remaining() <= 0.0:
+            raise ReasonerError(
+                f"the reasoning step did not finish within {self.seconds:g} s ({doing}) and was stopped; "
+                "raise --reasoner-timeout or build with --no-reason"
+            )
 
 
 @dataclass(frozen=True)
@@ -50,6 +96,7 @@ class ReasoningReport:
     message: str
     inferred: tuple[Triple, ...] = ()
     seconds: float = 0.0
+    ignored_imports: tuple[str, ...] = ()
 
     @property
     def ran(self) -> bool:
@@ -67,22 +114,61 @@ def find_java() -> str | None:
     return shutil.which(candidate)
 
 
-def hermit_classpath() -> str:
-    """The classpath of the HermiT build that ships inside owlready2 (found without importing owlready2)."""
+def hermit_home() -> Path:
+    """The folder of the HermiT build that ships inside owlready2 (found without importing owlready2)."""
     spec = importlib.util.find_spec("owlready2")
     if spec is None or spec.origin is None:
         raise ReasonerError("owlready2 is not installed, so its HermiT cannot run; reinstall ketamine-kg")
-    base = Path(spec.origin).parent / "hermit"
+    return Path(spec.origin).parent / "hermit"
+
+
+def hermit_classpath() -> str:
+    """The classpath of owlready2's HermiT."""
+    base = hermit_home()
     return os.pathsep.join([str(base), str(base / "HermiT.jar")])
 
 
-def hermit_command(java: str, ontology: Path, tmp: Path) -> list[str]:
-    """owlready2's HermiT invocation (same classification options) with a JIT setting for short runs."""
+def sandbox_policy(readable: Iterable[Path]) -> str:
+    """A Java security policy: read these folders (and what is in them) and system properties; nothing else.
+
+    No ``SocketPermission`` is granted, so any connection or name lookup fails, and no file outside the
+    folders can be opened: an import that slipped through could be neither fetched nor read.
+    """
+
+    def quoted(path: Path) -> str:
+        return '"' + str(path).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    grants = [
+        f'  permission java.io.FilePermission {quoted(folder / suffix)}, "read";'
+        for folder in readable
+        for suffix in ("", "-")
+    ]
+    return "\n".join(
+        [
+            "grant {",
+            *grants,
+            '  permission java.util.PropertyPermission "*", "read";',
+            '  permission java.util.PropertyPermission "entityExpansionLimit", "write";',
+            "};",
+            "",
+        ]
+    )
+
+
+def hermit_command(java: str, ontology: Path, tmp: Path, *, policy: Path | None = None) -> list[str]:
+    """owlready2's HermiT invocation (same classification options), sandboxed by ``policy`` when given.
+
+    HermiT's command line scans the folder of its input for other ontologies, so ``ontology`` must sit
+    alone in a private folder.
+    """
+    sandbox = [] if policy is None else ["-Djava.security.manager", f"-Djava.security.policy=={policy}"]
     return [
         java,
         "-Xmx2000M",
         "-XX:TieredStopAtLevel=1",  # a short run: the quick JIT tier starts faster and finishes sooner
+        "-XX:-UsePerfData",  # no hsperfdata file in /tmp that a kill would leave behind
         f"-Djava.io.tmpdir={tmp}",
+        *sandbox,
         "-cp",
         hermit_classpath(),
         "org.semanticweb.HermiT.cli.CommandLine",
@@ -91,20 +177,86 @@ def hermit_command(java: str, ontology: Path, tmp: Path) -> list[str]:
     ]
 
 
+def remove_stale_folders(root: Path | None = None) -> list[Path]:
+    """Delete the reasoning folders that killed runs left in the temp folder; return what was removed.
+
+    A folder is stale when the process named in it is gone (or, for the names of older versions, when it
+    is more than an hour old). Folders of runs still going are left alone.
+    """
+    base = Path(root or tempfile.gettempdir())
+    removed: list[Path] = []
+    for path in sorted(base.glob(f"{TEMP_PREFIX}*")):
+        if not path.is_dir() or path.is_symlink():
+            continue
+        owner = OWNED_FOLDER.match(path.name)
+        try:
+            stale = (
+                not _alive(int(owner.group(1)))
+                if owner
+                else time.time() - path.stat().st_mtime > STALE_LEGACY_SECONDS
+            )
+            if stale:
+                shutil.rmtree(path)
+                removed.append(path)
+        except OSError as exc:  # another user's folder, or one removed meanwhile
+            log.debug("could not remove %s: %s", path, exc)
+    if removed:
+        log.info("removed %d stale reasoning folder(s) left by killed runs", len(removed))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes Linux kill Java when this process dies (even by SIGKILL); else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return None
+    prctl = ctypes.CDLL(libc_name, use_errno=True).prctl  # loaded before the fork, only called after it
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    return arm
+
+
+def declared_imports(graph: Graph) -> tuple[str, ...]:
+    """The IRIs named by ``owl:imports`` in ``graph``, sorted: never followed by this project."""
+    return tuple(sorted({str(o) for o in graph.objects(None, OWL.imports)}))
+
+
 def run_reasoner(
     graph: Graph,
     schema: Schema,
     *,
     timeout: float = DEFAULT_TIMEOUT,
+    max_inferred: int = DEFAULT_MAX_INFERRED,
+    deadline: Deadline | None = None,
     while_waiting: Callable[[], object] | None = None,
 ) -> ReasoningReport:
     """Check consistency with HermiT and return the new entailments (never asserted ones).
 
-    ``while_waiting`` runs in this process while HermiT runs on Java (e.g. importing what comes next).
+    ``deadline`` (default: ``timeout`` seconds from now) bounds Java and the reading of its answer; pass
+    the same one on to whatever adds the facts. ``while_waiting`` runs in this process while HermiT runs
+    on Java (e.g. importing what comes next).
 
-    Raises ``InconsistentOntologyError`` naming the culprits, ``ReasonerError`` on timeout or Java failure.
-    Without Java the build goes on: the report says why reasoning did not run.
+    Raises ``InconsistentOntologyError`` naming the culprits, ``ReasonerError`` on timeout, Java failure
+    or more than ``max_inferred`` new facts. Without Java the build goes on: the report says why
+    reasoning did not run.
     """
+    deadline = deadline or Deadline(timeout)
     java = find_java()
     if java is None:
         return ReasoningReport(
@@ -112,29 +264,18 @@ def run_reasoner(
             "HermiT needs Java, which was not found: install openjdk-17-jre-headless "
             "(or set KETAMINE_KG_JAVA); the graph is written unreasoned",
         )
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="ketamine-kg-reason-") as tmp:
-        in_path = Path(tmp) / "ontology.nt"
-        in_path.write_bytes(logical_axioms(graph).serialize(format="nt", encoding="utf-8"))
-        proc = subprocess.Popen(
-            hermit_command(java, in_path, Path(tmp)),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
+    imports = declared_imports(graph)
+    if imports:
+        log.warning(
+            "owl:imports not followed: %s (HermiT reasons over the given files only; "
+            "merge an imported ontology's file with --merge to include it)",
+            ", ".join(imports),
         )
-        if while_waiting is not None:
-            while_waiting()
-        try:
-            out, err = proc.communicate(timeout=max(0.0, timeout - (time.perf_counter() - start)))
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise ReasonerError(
-                f"HermiT did not finish within {timeout:g} s and was stopped; "
-                "raise --reasoner-timeout or build with --no-reason"
-            ) from None
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
+    remove_stale_folders()
+    with tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
+        out, err, returncode = _run_java(java, logical_axioms(graph), Path(tmp), deadline, while_waiting)
+    seconds = deadline.seconds - deadline.remaining()
+    if returncode != 0:
         if b"InconsistentOntologyException" in err + out:
             culprits = explain_inconsistency(graph, schema)
             detail = "\n".join(f"  - {c}" for c in culprits) or (
@@ -143,11 +284,59 @@ def run_reasoner(
             )
             raise InconsistentOntologyError(f"HermiT found the ontology inconsistent:\n{detail}", culprits)
         tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise ReasonerError("HermiT failed: " + (" | ".join(tail) or f"exit code {proc.returncode}"))
+        raise ReasonerError("HermiT failed: " + (" | ".join(tail) or f"exit code {returncode}"))
+    deadline.check("reading HermiT's answer")
     entailed = parse_hermit_output(out.decode("utf-8", "replace"))
-    inferred = tuple(sorted(_new_facts(graph, entailed), key=lambda t: tuple(str(x) for x in t)))
+    inferred = _new_facts(graph, entailed, deadline)
+    if len(inferred) > max_inferred:
+        raise ReasonerError(
+            f"HermiT inferred {len(inferred):,} new facts, more than the cap of {max_inferred:,}; "
+            "nothing was written. Raise --max-inferred (time and memory grow with it) or build with "
+            "--no-reason"
+        )
+    inferred.sort(key=lambda t: tuple(str(x) for x in t))
     log.info("HermiT: consistent, %d inferred facts in %.2f s", len(inferred), seconds)
-    return ReasoningReport("consistent", "consistent (HermiT)", inferred, seconds)
+    return ReasoningReport("consistent", "consistent (HermiT)", tuple(inferred), seconds, imports)
+
+
+def _run_java(
+    java: str, axioms: Graph, tmp: Path, deadline: Deadline, while_waiting: Callable[[], object] | None
+) -> tuple[bytes, bytes, int]:
+    """HermiT's stdout, stderr and exit code, sandboxed (unsandboxed only on a Java with no policy support)."""
+    in_path = tmp / "ontology.nt"
+    in_path.write_bytes(axioms.serialize(format="nt", encoding="utf-8"))
+    policy = tmp / "policy" / "java.policy"  # a sub-folder: HermiT scans only the input's own folder
+    policy.parent.mkdir()
+    policy.write_text(sandbox_policy([hermit_home(), tmp]), encoding="utf-8")
+    out, err, code = _communicate(hermit_command(java, in_path, tmp, policy=policy), deadline, while_waiting)
+    if code != 0 and NO_SECURITY_MANAGER in err:
+        log.warning("this Java cannot sandbox HermiT (no security manager); it runs on the import-free input")
+        out, err, code = _communicate(hermit_command(java, in_path, tmp), deadline, None)
+    return out, err, code
+
+
+def _communicate(
+    command: list[str], deadline: Deadline, while_waiting: Callable[[], object] | None
+) -> tuple[bytes, bytes, int]:
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=_die_with_parent(),  # only prctl runs in the child (safe after fork)
+    )
+    if while_waiting is not None:
+        while_waiting()
+    try:
+        out, err = proc.communicate(timeout=deadline.remaining())
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise ReasonerError(
+            f"HermiT did not finish within {deadline.seconds:g} s and was stopped; "
+            "raise --reasoner-timeout or build with --no-reason"
+        ) from None
+    return out, err, proc.returncode
 
 
 def parse_hermit_output(text: str) -> list[Triple]:
@@ -163,24 +352,27 @@ def logical_axioms(graph: Graph) -> Graph:
     """The graph without annotations (labels, provenance, axiom annotations): what HermiT reasons over.
 
     Annotations carry no logical meaning in OWL 2, so dropping them changes no entailment; it makes
-    HermiT's parse and property-value classification faster.
+    HermiT's parse and property-value classification faster. ``owl:imports`` is left out too, so that
+    HermiT never loads another document.
     """
     annotation_properties = set(graph.subjects(RDF.type, OWL.AnnotationProperty))
     axiom_nodes = set(graph.subjects(RDF.type, OWL.Axiom))
     slim = Graph()
     for s, p, o in graph:
-        if p in annotation_properties or p in CORE_ANNOTATIONS or s in axiom_nodes:
+        if p in annotation_properties or p in CORE_ANNOTATIONS or p == OWL.imports or s in axiom_nodes:
             continue
         slim.add((s, p, o))
     return slim
 
 
-def _new_facts(graph: Graph, entailed: list[Triple]) -> list[Triple]:
+def _new_facts(graph: Graph, entailed: list[Triple], deadline: Deadline) -> list[Triple]:
     """Entailed triples about project individuals that are not already asserted."""
     ids = PREFIXES["kg"]
     trivial = {OWL.Thing, OWL.NamedIndividual}
     out: list[Triple] = []
-    for s, p, o in entailed:
+    for i, (s, p, o) in enumerate(entailed):
+        if i % CHECK_EVERY == 0:
+            deadline.check("comparing HermiT's answer with the graph")
         if not str(s).startswith(ids) or (p == RDF.type and o in trivial):
             continue
         if (s, p, o) not in graph:

@@ -35,7 +35,10 @@ DATE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
 QUALIFIER = re.compile(r"^([a-z_]+)=([A-Za-z0-9_]+)$")
 
 SOURCE_COLUMNS = (("id", "type", "label", "citation"), ("year", "pmid", "doi", "pmcid", "nct", "url", "note"))
-ENTITY_COLUMNS = (("id", "category", "label", "definition", "definition_source"), ("synonyms", "note"))
+ENTITY_COLUMNS = (
+    ("id", "category", "label", "definition", "definition_source"),
+    ("synonyms", "note", "short_label"),
+)
 IDENTIFIER_COLUMNS = (("entity", "curie", "match", "status", "source"), ())
 RELATION_COLUMNS = (
     ("id", "subject", "predicate", "object", "evidence", "sources"),
@@ -79,6 +82,7 @@ class Entity:
     definition: str
     definition_source: tuple[str, ...]
     note: str = ""
+    short_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -331,6 +335,7 @@ def _load_entities(chk: _Checker, table: Table, source_ids: set[str]) -> tuple[E
                 definition=row.get("definition"),
                 definition_source=defs,
                 note=row.get("note"),
+                short_label=row.get("short_label"),
             )
         )
     return tuple(out)

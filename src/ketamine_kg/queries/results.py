@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,10 +20,13 @@ if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
 
-__all__ = ["FORMATS", "Cell", "LabelBook", "QueryResult", "format_result"]
+__all__ = ["FORMATS", "Cell", "LabelBook", "QueryResult", "format_result", "spreadsheet_safe"]
 
 FORMATS = ("table", "csv", "tsv", "json", "ttl")
 _OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)
+# OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these as a formula
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 class LabelBook:
@@ -166,11 +170,24 @@ class QueryResult:
         return graph
 
 
+def spreadsheet_safe(text: str) -> str:
+    """``text`` with a single quote in front when a spreadsheet would run it as a formula (OWASP advice).
+
+    Plain numbers such as ``-0.5`` are left alone: a spreadsheet reads them as numbers, never as formulas.
+
+    >>> spreadsheet_safe("=SUM(A1:A9)"), spreadsheet_safe("-0.5"), spreadsheet_safe("NMDA receptor")
+    ("'=SUM(A1:A9)", '-0.5', 'NMDA receptor')
+    """
+    if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _csv_value(cell: Cell | None) -> str:
     if cell is None:
         return ""
     kind, value, _, _ = cell.parts
-    return f"_:{value}" if kind == "bnode" else value
+    return f"_:{value}" if kind == "bnode" else spreadsheet_safe(value)
 
 
 def _tsv_value(cell: Cell | None) -> str:
@@ -178,7 +195,7 @@ def _tsv_value(cell: Cell | None) -> str:
         return ""
     kind, value, datatype, language = cell.parts
     if kind == "literal":
-        lexical = value.replace("\\", "\\\\").replace('"', '\\"')
+        lexical = spreadsheet_safe(value).replace("\\", "\\\\").replace('"', '\\"')
         lexical = lexical.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
         if language:
             return f'"{lexical}"@{language}'
@@ -214,7 +231,11 @@ def _turtle(result: QueryResult) -> str:
 
 
 def format_result(result: QueryResult, fmt: str) -> str:
-    """Render ``result`` as ``table``, ``csv``, ``tsv``, ``json`` (SPARQL 1.1 JSON) or ``ttl``."""
+    """Render ``result`` as ``table``, ``csv``, ``tsv``, ``json`` (SPARQL 1.1 JSON) or ``ttl``.
+
+    CSV and TSV are meant for spreadsheets, so a value that would start a formula gets a leading single
+    quote (see ``spreadsheet_safe``); JSON and Turtle keep every value exactly as it is in the graph.
+    """
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if result.form in {"CONSTRUCT", "DESCRIBE"}:

@@ -1,4 +1,4 @@
-"""RDF term helpers shared by the engines: conversion to rdflib terms, canonical literals, CURIEs, SPARQL syntax.
+"""RDF term helpers of the engines: canonical literals, SPARQL syntax; conversion and CURIEs via ``ketamine_kg.terms``.
 
 Every engine's results are converted to rdflib terms with canonical numeric lexical forms, so that
 Oxigraph, rdflib and a remote endpoint give byte-identical answers for the same data.
@@ -11,12 +11,13 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+import curies
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ketamine_kg.errors import QueryError
-from ketamine_kg.vocab import PREFIXES
+from ketamine_kg.errors import QueryError, UserError
+from ketamine_kg.terms import compress, project_converter, rdflib_to_oxigraph
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -59,7 +60,6 @@ _XSD_DECIMAL = str(XSD.decimal)
 _XSD_BOOLEAN = str(XSD.boolean)
 #: Datatypes whose lexical form is rewritten to a canonical one; every other literal keeps its text.
 _CANONICAL_TYPES = _INTEGER_TYPES | _FLOAT_TYPES | {_XSD_DECIMAL, _XSD_BOOLEAN}
-_LOCAL_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(?<!\.)$")
 # IRIREF characters SPARQL forbids between < and > (SPARQL 1.1 grammar, production 139).
 _BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _STRING_ESCAPES = {
@@ -185,18 +185,11 @@ def normalise(term: Node) -> Node:
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """Convert an rdflib IRI, blank node or literal to pyoxigraph."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise QueryError(f"cannot bind {term!r}: only IRIs, blank nodes and literals can be bound")
+    """Convert an rdflib IRI, blank node or literal to pyoxigraph (to bind it in a query)."""
+    try:
+        return rdflib_to_oxigraph(term)
+    except UserError:
+        raise QueryError(f"cannot bind {term!r}: only IRIs, blank nodes and literals can be bound") from None
 
 
 def from_sparql_json(binding: dict[str, str]) -> Node:
@@ -241,12 +234,5 @@ def to_sparql(term: Node) -> str:
 
 def compact_iri(iri: str, prefixes: dict[str, str] | None = None) -> str:
     """Compact ``iri`` to a CURIE with the project prefixes (longest namespace wins); else return it."""
-    best: tuple[str, str] | None = None
-    for prefix, namespace in (prefixes or PREFIXES).items():
-        if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
-            local = iri[len(namespace) :]
-            if _LOCAL_PART.match(local):
-                best = (prefix, namespace)
-    if best is None:
-        return iri
-    return f"{best[0]}:{iri[len(best[1]) :]}"
+    converter = curies.Converter.from_prefix_map(prefixes) if prefixes else project_converter()
+    return compress(iri, converter)

@@ -9,10 +9,11 @@ True
 from __future__ import annotations
 
 from ketamine_kg.visualize.render import NetworkView, render_html, view, write_html
-from ketamine_kg.visualize.views import filter_categories, find_node, focus, select_paths
+from ketamine_kg.visualize.views import describe_paths, filter_categories, find_node, focus, select_paths
 
 __all__ = [
     "NetworkView",
+    "describe_paths",
     "filter_categories",
     "find_node",
     "focus",

@@ -33,20 +33,25 @@ from ketamine_kg.visualize.style import (
     category_styles,
     edge_style,
 )
+from ketamine_kg.visualize.views import filter_categories
+from ketamine_kg.visualize.views import focus as focus_view
 
 __all__ = ["PHYSICS_NODE_LIMIT", "NetworkView", "render_html", "view", "write_html"]
 
+#: Whole views larger than this open on an overview (main drugs and their direct neighbours).
+OVERVIEW_NODE_LIMIT = 60
+_OVERVIEW_KINDS = frozenset({"binding", "clinical", "metabolism", "part"})
 #: Views up to this many nodes are refined with (bounded) physics in the browser; larger ones are
 #: drawn straight from the precomputed layout.
 PHYSICS_NODE_LIMIT = 300
 _VIS_DIR = "templates/lib/vis-9.1.2"
 _NODE_KEYS = (
     "label", "category", "category_label", "iri", "curie", "definition", "synonyms", "identifiers",
-    "definition_sources", "quantities", "claims",
+    "definition_sources", "quantities", "claims", "short_label",
 )  # fmt: skip
 _EDGE_KEYS = (
     "predicate", "predicate_label", "evidence", "inferred", "assertion_id", "sources", "quantities",
-    "approval_status", "date", "qualifiers", "note",
+    "approval_status", "date", "qualifiers", "note", "kind", "rule",
 )  # fmt: skip
 
 
@@ -100,7 +105,9 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
     _fill_nodes(
         net, network, keys, styles, sector_layout(list(groups.values()), dict(network.degree())), paths
     )
-    edge_info = _fill_edges(net, network, index, paths)
+    drawn, folded = _fold_mirrors(network)
+    edge_info = _fill_edges(net, drawn, folded, index, paths)
+    edge_ids = {(u, v, k): j for j, (u, v, k, _) in enumerate(drawn)}
     vis_nodes, vis_edges, *_ = net.get_network_data()
     evidence_counts = Counter(str(e["ev"]) for e in vis_edges)
     rel_counts = Counter(str(e["rel"]) for e in vis_edges)
@@ -137,7 +144,7 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
                 "label": evidence_labels.get(k, s.label),
                 "color": s.color,
                 "width": s.width,
-                "dashes": s.dashes,
+                "dashes": list(s.dashes),
                 "count": evidence_counts[k],
             }
             for k, s in EVIDENCE_STYLES.items()
@@ -147,8 +154,10 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
             {"key": k, "label": relations[k], "count": rel_counts[k]}
             for k in sorted(relations, key=lambda r: (relations[r].casefold(), r))
         ],
+        "evidence_styles": {k: {"color": s.color} for k, s in EVIDENCE_STYLES.items() if k},
         "vocabulary": vocabulary,
-        "paths": paths,
+        "paths": _path_data(network, index, edge_ids),
+        "overview": _overview(network, index),
         "focus": index.get(focus_node) if focus_node is not None else None,
         "options": _vis_options(large, (not large) if physics is None else physics),
         "large": large,
@@ -173,8 +182,9 @@ def _fill_nodes(
         x, y = positions[key]
         size = 10.0 + min(14.0, 2.0 * math.sqrt(network.degree(key)))
         node: dict[str, Any] = {
-            "id": i, "label": _short(str(data.get("label", key))), "x": x, "y": y,
+            "id": i, "label": _short(str(data.get("short_label") or data.get("label", key)), 28), "x": x, "y": y,
             "shape": style.shape, "color": style.color, "size": round(size, 1), "cat": str(data.get("category", "")),
+            "font": {"size": round(11 + min(9.0, 2.0 * math.sqrt(network.degree(key))))},
         }  # fmt: skip
         if i in on_path or key == focus_node:
             node["borderWidth"] = 4
@@ -186,14 +196,39 @@ def _fill_nodes(
         net.node_map[i] = node
 
 
+Edge = tuple[str, str, str, dict[str, Any]]
+
+
+def _fold_mirrors(network: nx.MultiDiGraph) -> tuple[list[Edge], dict[tuple[str, str, str], list[Edge]]]:
+    """Edges to draw (sorted), and per drawn edge the inferred edges that only restate it.
+
+    An inferred inverse or super-property edge whose mirror is in the view is not drawn: one fact,
+    one edge. Its reading is listed in the mirror's panel ("also read as").
+    """
+    ordered = sorted(network.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+    present = {(u, v, k) for u, v, k, _ in ordered}
+    drawn: list[Edge] = []
+    folded: dict[tuple[str, str, str], list[Edge]] = {}
+    for u, v, key, data in ordered:
+        mirror = tuple(data.get("mirror_of") or ())
+        if len(mirror) == 3 and mirror in present:
+            folded.setdefault((str(mirror[0]), str(mirror[1]), str(mirror[2])), []).append((u, v, key, data))
+        else:
+            drawn.append((u, v, key, data))
+    return drawn, folded
+
+
 def _fill_edges(
-    net: Network, network: nx.MultiDiGraph, index: dict[str, int], paths: list[list[int]]
+    net: Network,
+    drawn: list[Edge],
+    folded: dict[tuple[str, str, str], list[Edge]],
+    index: dict[str, int],
+    paths: list[list[int]],
 ) -> list[dict[str, Any]]:
     """Append vis edges to pyvis's list directly; return each edge's details for the panel."""
     path_steps = {(p[j], p[j + 1]) for p in paths for j in range(len(p) - 1)}
     edge_info: list[dict[str, Any]] = []
-    ordered = sorted(network.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
-    for j, (u, v, _key, data) in enumerate(ordered):
+    for j, (u, v, key, data) in enumerate(drawn):
         ev_key, ev_style = edge_style(str(data.get("evidence", "")), bool(data.get("inferred", False)))
         net.edges.append(
             {
@@ -202,13 +237,76 @@ def _fill_edges(
                 "to": index[v],
                 "color": ev_style.color,
                 "width": ev_style.width + (2.0 if (index[u], index[v]) in path_steps else 0.0),
-                "dashes": [8, 6] if ev_style.dashes else False,
+                "dashes": list(ev_style.dashes) or False,
                 "ev": ev_key,
                 "rel": str(data.get("predicate", "")),
             }
         )
-        edge_info.append({k: data.get(k) for k in _EDGE_KEYS if k in data})
+        info = {k: data.get(k) for k in _EDGE_KEYS if k in data}
+        also = [
+            {"from": index[a], "to": index[b], "label": str(d.get("predicate_label", "")), "rule": str(d.get("rule", ""))}
+            for a, b, _k, d in folded.get((u, v, key), [])
+        ]  # fmt: skip
+        if also:
+            info["also_read_as"] = also
+        edge_info.append(info)
     return edge_info
+
+
+def _overview(network: nx.MultiDiGraph, index: dict[str, int]) -> list[int] | None:
+    """Node ids of the opening overview of a large whole view, or None to open on everything.
+
+    The main drugs (degree at least a tenth of the best-connected drug's) with their direct targets,
+    conditions, metabolites and parts; for graphs without drugs, the 40 best-connected nodes.
+    """
+    graph = network.graph
+    if (
+        len(index) <= OVERVIEW_NODE_LIMIT
+        or graph.get("focus")
+        or graph.get("paths")
+        or graph.get("categories")
+    ):
+        return None
+    degree = dict(network.degree())
+    drugs = [n for n, d in network.nodes(data=True) if d.get("category") == "drug"]
+    if not drugs:
+        return sorted(index[n] for n in sorted(network, key=lambda n: (-degree[n], str(n)))[:40])
+    top = max(degree[d] for d in drugs)
+    core = {d for d in drugs if degree[d] * 10 >= top}
+    keep = set(core)
+    for u, v, data in network.edges(data=True):
+        if u in core and not data.get("inferred") and data.get("kind") in _OVERVIEW_KINDS:
+            keep.add(v)
+    return sorted(index[n] for n in keep)
+
+
+def _path_data(
+    network: nx.MultiDiGraph, index: dict[str, int], edge_ids: dict[tuple[str, str, str], int]
+) -> list[dict[str, Any]]:
+    """The paths for the page: node ids, and each step with its drawn edge, relation and evidence."""
+    steps_of = network.graph.get("path_steps") or []
+    grades = network.graph.get("path_grades") or []
+    out: list[dict[str, Any]] = []
+    for i, path in enumerate(network.graph.get("paths", [])):
+        steps = steps_of[i] if i < len(steps_of) else []
+        out.append(
+            {
+                "nodes": [index[n] for n in path],
+                "grade": grades[i] if i < len(grades) else "",
+                "steps": [
+                    {
+                        "from": index[s["from"]],
+                        "to": index[s["to"]],
+                        "edge": edge_ids.get((s["from"], s["to"], s["key"])),
+                        "relation": s["relation"],
+                        "evidence": s["evidence"],
+                        "outcome": s["outcome"],
+                    }
+                    for s in steps
+                ],
+            }
+        )
+    return out
 
 
 def _vis_options(large: bool, physics: bool) -> dict[str, Any]:
@@ -235,6 +333,8 @@ def _vis_options(large: bool, physics: bool) -> dict[str, Any]:
         "nodes": {
             "borderWidth": 1,
             "font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            # labels smaller than this on screen are not drawn: zoomed out, only hubs (larger fonts) keep theirs
+            "scaling": {"label": {"enabled": False, "drawThreshold": 7}},
         },
         "edges": {
             "arrows": {"to": {"enabled": not large, "scaleFactor": 0.5}},
@@ -311,20 +411,63 @@ def write_html(network: nx.MultiDiGraph, path: Path, **options: Any) -> None:
     write_text_atomic(Path(path), render_html(network, **options))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NetworkView:
-    """A rendered page that displays inline in Jupyter (sandboxed iframe with escaped ``srcdoc``)."""
+    """A rendered page that displays inline in Jupyter (an iframe with escaped ``srcdoc``).
+
+    The sandbox allows scripts, forms and popups (search works with Enter and the Find button;
+    identifier and PMID links open in a new tab) but not same-origin access to the notebook.
+    Its text form is a one-line summary, never the page itself.
+    """
 
     html: str
     height: int = 720
+    summary: str = ""
+
+    def __repr__(self) -> str:
+        return f"<NetworkView {self.summary or 'explorer'} ({len(self.html) // 1024:,} KiB page)>"
 
     def _repr_html_(self) -> str:
         return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+            'sandbox="allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox" '
             f'style="width:100%;height:{int(self.height)}px;border:1px solid #ddd"></iframe>'
         )
 
 
-def view(network: nx.MultiDiGraph, *, height: int = 720, **options: Any) -> NetworkView:
-    """The explorer for a notebook cell: ``view(network)`` as the last expression displays it."""
-    return NetworkView(render_html(network, **options), height)
+def _as_network(obj: Any) -> nx.MultiDiGraph:
+    """A projected network from a network, a ``BuildResult`` (its ``graph``) or an RDF graph."""
+    if isinstance(obj, nx.MultiDiGraph):
+        return obj
+    graph = getattr(obj, "graph", None)
+    if graph is not None and not isinstance(graph, dict) and hasattr(graph, "triples"):
+        obj = graph
+    if hasattr(obj, "triples") and hasattr(obj, "predicate_objects"):
+        from ketamine_kg.graph_build.projection import to_network
+
+        return to_network(obj)
+    raise TypeError(f"view() draws a network, a BuildResult or an RDF graph, not {type(obj).__name__}")
+
+
+def view(
+    network: Any,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    categories: list[str] | None = None,
+    height: int = 720,
+    **options: Any,
+) -> NetworkView:
+    """The explorer for a notebook cell: ``view(result, focus="esketamine")`` as the last expression.
+
+    ``network`` is a projected network, a ``BuildResult`` or an RDF graph; ``categories`` keeps only
+    those categories, ``focus``/``depth`` centre the view on one entity.
+    """
+    shown = _as_network(network)
+    if categories:
+        shown = filter_categories(shown, categories)
+    if focus is not None:
+        shown = focus_view(shown, focus, depth)
+    line = f"{shown.number_of_nodes():,} entities, {shown.number_of_edges():,} relations"
+    view_line = _view_line(shown)
+    return NetworkView(render_html(shown, **options), height, line + (f"; {view_line}" if view_line else ""))

@@ -17,12 +17,15 @@ class CategoryStyle:
 
 @dataclass(frozen=True)
 class EdgeStyle:
-    """How edges of one evidence level are drawn; ``dashes`` marks inferred edges."""
+    """How edges of one evidence level are drawn: colour, width and dash pattern (empty: solid).
+
+    The three differ for every level, so the levels stay apart without colour vision too.
+    """
 
     label: str
     color: str
     width: float
-    dashes: bool
+    dashes: tuple[int, ...]
 
 
 #: Known categories first, in legend order (chemicals, targets, processes, clinical).
@@ -48,16 +51,17 @@ _PALETTE = (
 )  # fmt: skip
 _SHAPES = ("dot", "square", "diamond", "triangle", "triangleDown", "hexagon", "star")
 
-#: Evidence level -> edge style. "" is an edge without provenance (generic RDF).
+#: Evidence level -> edge style (Okabe-Ito colours, safe for the common colour-vision deficiencies,
+#: plus distinct widths and dash patterns). "" is an edge without provenance (generic RDF).
 EVIDENCE_STYLES: dict[str, EdgeStyle] = {
-    "clinical": EdgeStyle("clinical", "#1b7837", 3.0, False),
-    "preclinical": EdgeStyle("preclinical", "#2166ac", 2.0, False),
-    "in_vitro": EdgeStyle("in vitro", "#35978f", 2.0, False),
-    "hypothesis": EdgeStyle("hypothesis", "#e08214", 1.5, False),
-    "article_claim": EdgeStyle("article claim", "#b2182b", 1.5, False),
-    "reference": EdgeStyle("reference data", "#666666", 1.5, False),
-    "inferred": EdgeStyle("inferred by the reasoner", "#762a83", 1.0, True),
-    "": EdgeStyle("no evidence recorded", "#999999", 1.0, False),
+    "clinical": EdgeStyle("clinical", "#0072B2", 4.0, ()),
+    "preclinical": EdgeStyle("preclinical", "#009E73", 2.5, ()),
+    "in_vitro": EdgeStyle("in vitro", "#E69F00", 2.5, (2, 4)),
+    "hypothesis": EdgeStyle("hypothesis", "#CC79A7", 2.0, (12, 6)),
+    "article_claim": EdgeStyle("article claim", "#D55E00", 2.0, (2, 3, 8, 3)),
+    "reference": EdgeStyle("reference data", "#666666", 1.5, ()),
+    "inferred": EdgeStyle("inferred by the reasoner", "#56B4E9", 1.5, (6, 4)),
+    "": EdgeStyle("no evidence recorded", "#AAAAAA", 1.0, ()),
 }
 
 

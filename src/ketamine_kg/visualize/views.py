@@ -6,7 +6,6 @@ Each returns a new network (the input is never modified) so views compose and st
 from __future__ import annotations
 
 import difflib
-import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,8 +13,9 @@ import networkx as nx
 
 from ketamine_kg.errors import UserError
 from ketamine_kg.names import suggest
+from ketamine_kg.visualize.paths import RelationScope, mechanism_paths, path_grade
 
-__all__ = ["filter_categories", "find_node", "focus", "select_paths"]
+__all__ = ["describe_paths", "filter_categories", "find_node", "focus", "select_paths"]
 
 
 def _norm(text: str) -> str:
@@ -94,40 +94,65 @@ def filter_categories(network: nx.MultiDiGraph, categories: Iterable[str]) -> nx
 
 
 def select_paths(
-    network: nx.MultiDiGraph, start: str, end: str, *, max_length: int = 4, max_paths: int = 50
+    network: nx.MultiDiGraph,
+    start: str,
+    end: str,
+    *,
+    max_length: int = 8,
+    max_paths: int = 20,
+    relations: RelationScope = "mechanism",
 ) -> nx.MultiDiGraph:
-    """All simple directed paths of at most ``max_length`` relations from ``start`` to ``end``.
+    """The mechanism paths from ``start`` to ``end`` (see :mod:`ketamine_kg.visualize.paths`).
 
     The result holds only the nodes and edges on those paths; ``graph["paths"]`` lists them (node
-    keys), shortest first. At most ``max_paths`` paths are kept so dense graphs stay bounded.
+    keys, best first) and ``graph["path_steps"]`` their steps (edge key, relation, evidence).
+    ``relations="all"`` follows every asserted relation (adverse effects and trials too).
     """
     if max_length < 1:
         raise UserError(f"the path length limit must be 1 or more, not {max_length}")
     source, target = find_node(network, start), find_node(network, end)
     if source == target:
         raise UserError(f"--path needs two different entities; both name {_describe(network, source)}")
-    simple = nx.DiGraph()
-    simple.add_nodes_from(network.nodes)
-    simple.add_edges_from((u, v) for u, v in network.edges())
-    paths: list[list[str]] = []
-    try:
-        for path in itertools.islice(nx.shortest_simple_paths(simple, source, target), max_paths):
-            if len(path) - 1 > max_length:
-                break
-            paths.append(list(path))
-    except nx.NetworkXNoPath:
-        pass
-    if not paths:
+    found = mechanism_paths(
+        network, source, target, max_length=max_length, max_paths=max_paths, relations=relations
+    )
+    if not found:
         raise UserError(
-            f"no path of at most {max_length} relation(s) leads from {_describe(network, source)} "
-            f"to {_describe(network, target)}"
+            f"no mechanism path of at most {max_length} relation(s) leads from {_describe(network, source)} "
+            f"to {_describe(network, target)}, and no clinical relation links them"
         )
-    labels = {n: str(d.get("label", n)) for n, d in network.nodes(data=True)}
-    paths.sort(key=lambda p: (len(p), [labels[n] for n in p]))
-    steps = {(u, v) for p in paths for u, v in itertools.pairwise(p)}
-    view = _subnetwork(network, sorted({n for p in paths for n in p}), keep_edge=lambda u, v: (u, v) in steps)
-    view.graph["paths"] = paths
+    keep = {(s.source, s.target, s.key) for p in found for s in p}
+    nodes = sorted({source} | {s.target for p in found for s in p})
+    view = _subnetwork(network, nodes, keep_edge=lambda u, v, k: (u, v, k) in keep)
+    view.graph["paths"] = [[source, *[s.target for s in p]] for p in found]
+    view.graph["path_steps"] = [[s.as_dict() for s in p] for p in found]
+    view.graph["path_grades"] = [path_grade(p) for p in found]
     return view
+
+
+def describe_paths(network: nx.MultiDiGraph, limit: int = 5) -> list[str]:
+    """One line per path (best first): each step names its relation and evidence."""
+
+    def name(node: str) -> str:
+        data = network.nodes[node]
+        return str(data.get("short_label") or data.get("label", node))
+
+    vocabulary = network.graph.get("vocabulary", {}).get("evidence_level", {})
+    lines = []
+    for steps, grade in zip(
+        network.graph.get("path_steps", [])[:limit], network.graph.get("path_grades", []), strict=False
+    ):
+        text = name(steps[0]["from"])
+        for step in steps:
+            evidence = vocabulary.get(step["evidence"], step["evidence"].replace("_", " ") or "no evidence")
+            arrow = (
+                f" ⇒ [{name(step['from'])} {step['relation']}, {evidence}] "
+                if step["outcome"]
+                else f" -[{step['relation']}, {evidence}]-> "
+            )
+            text += arrow + name(step["to"])
+        lines.append(f"({vocabulary.get(grade, grade)}) {text}")
+    return lines
 
 
 def _subnetwork(network: nx.MultiDiGraph, nodes: Sequence[str], keep_edge: Any = None) -> nx.MultiDiGraph:
@@ -137,6 +162,6 @@ def _subnetwork(network: nx.MultiDiGraph, nodes: Sequence[str], keep_edge: Any =
     view.graph.update(network.graph)
     view.add_nodes_from((n, dict(network.nodes[n])) for n in nodes)
     for u, v, key, data in network.edges(keys=True, data=True):
-        if u in chosen and v in chosen and (keep_edge is None or keep_edge(u, v)):
+        if u in chosen and v in chosen and (keep_edge is None or keep_edge(u, v, key)):
             view.add_edge(u, v, key=key, **data)
     return view

@@ -9,6 +9,7 @@
   data.categories.forEach(function (c) { catByKey[c.key] = c; });
   var evByKey = {};
   data.evidence.forEach(function (e) { evByKey[e.key] = e; });
+  var EVIDENCE_FALLBACK = data.evidence_styles || {};
   var relByKey = {};
   data.relations.forEach(function (r) { relByKey[r.key] = r; });
 
@@ -69,8 +70,10 @@
     a.rel = "noopener noreferrer";
     return a;
   }
+  function displayName(id) { return info.nodes[id].short_label || info.nodes[id].label; }
   function nodeButton(id) {
-    var b = el("button", "kkg-link", info.nodes[id].label);
+    var b = el("button", "kkg-link", displayName(id));
+    b.title = info.nodes[id].label;
     b.type = "button";
     b.addEventListener("click", function () { focusNode(id); });
     return b;
@@ -105,7 +108,7 @@
     line.setAttribute("x1", "1"); line.setAttribute("y1", "5"); line.setAttribute("x2", "27"); line.setAttribute("y2", "5");
     line.setAttribute("stroke", ev.color);
     line.setAttribute("stroke-width", String(ev.width));
-    if (ev.dashes) { line.setAttribute("stroke-dasharray", "5,3"); }
+    if (ev.dashes && ev.dashes.length) { line.setAttribute("stroke-dasharray", ev.dashes.join(",")); }
     svg.appendChild(line);
     return svg;
   }
@@ -119,7 +122,8 @@
   function applyFilters() {
     var nodeUpdates = [], edgeUpdates = [];
     data.nodes.forEach(function (n) {
-      var hide = state.hiddenCats.has(n.cat);
+      var hide = state.hiddenCats.has(n.cat) || (state.manualHidden !== undefined && state.manualHidden.has(n.id)) ||
+        (state.onlySet !== undefined && state.onlySet !== null && !state.onlySet.has(n.id));
       if (hide !== state.nodeHidden[n.id]) { state.nodeHidden[n.id] = hide; nodeUpdates.push({ id: n.id, hidden: hide }); }
     });
     data.edges.forEach(function (e) {
@@ -143,7 +147,7 @@
     function flip() {
       toggle(state.hiddenCats, c.key);
       li.classList.toggle("kkg-off", state.hiddenCats.has(c.key));
-      applyFilters();
+      applyVisibility();
     }
     li.addEventListener("click", flip);
     li.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); flip(); } });
@@ -243,12 +247,14 @@
     var amount = q.value !== "" ? q.value : [q.min, q.max].filter(function (v) { return v !== ""; }).join("–");
     var text = vocabLabel("quantity_kind", q.kind) + ": " + amount + " " + q.unit;
     if (q.context) { text += " (" + q.context + ")"; }
-    if (q.evidence) { text += " · " + vocabLabel("evidence_level", q.evidence); }
     return text;
   }
   function quantityItems(ul, list) {
     list.forEach(function (q) {
-      var li = el("li", null, quantityText(q));
+      var li = el("li", "kkg-quantity", quantityText(q) + " ");
+      // each quantity shows its own evidence level, not that of the relation it qualifies
+      var qev = evByKey[q.evidence] || EVIDENCE_FALLBACK[q.evidence];
+      if (q.evidence) { li.appendChild(badge(vocabLabel("evidence_level", q.evidence), qev ? qev.color : "#777")); }
       if (q.sources && q.sources.length) {
         li.appendChild(el("div", "kkg-muted", "Sources: " + q.sources.map(function (s) { return s.label; }).join("; ")));
       }
@@ -297,7 +303,17 @@
       d.sources.forEach(function (s) { ul.appendChild(sourceItem(s)); });
       box.appendChild(ul);
     } else if (d.inferred) {
-      box.appendChild(el("div", "kkg-muted", "Derived by the OWL reasoner from the asserted relations."));
+      box.appendChild(el("div", "kkg-muted kkg-rule", "Inferred by the OWL reasoner: " + (d.rule || "entailed by the ontology's axioms") + "."));
+    }
+    if (d.also_read_as && d.also_read_as.length) {
+      var also = el("div", "kkg-muted kkg-also");
+      also.appendChild(el("span", null, "Also read as: "));
+      d.also_read_as.forEach(function (a, i) {
+        if (i) { also.appendChild(el("span", null, "; ")); }
+        also.appendChild(el("span", null, displayName(a.from) + " " + a.label + " " + displayName(a.to)));
+        if (a.rule) { also.appendChild(el("span", null, " (" + a.rule + ")")); }
+      });
+      box.appendChild(also);
     }
     return box;
   }
@@ -309,6 +325,7 @@
     details.dataset.node = String(id);
     delete details.dataset.edge;
     details.appendChild(el("h2", "kkg-heading", d.label));
+    if (d.short_label && d.short_label !== d.label) { details.appendChild(el("div", "kkg-muted kkg-short", "Shown as " + d.short_label)); }
     var meta = el("div");
     if (cat) { meta.appendChild(badge(cat.label, cat.color)); }
     meta.appendChild(el("span", "kkg-muted", d.curie || d.iri));
@@ -375,12 +392,14 @@
     state.selected = { node: id };
     showNode(id);
     highlightNode(id);
+    writeHash();
   }
   function selectEdge(id) {
     var e = data.edges[id];
     state.selected = { edge: id };
     showEdge(id);
     highlight(new Set([e.from, e.to]), new Set([id]));
+    network.fit({ nodes: [e.from, e.to], animation: false });
   }
   function focusNode(id) {
     var cat = data.nodes[id].cat;
@@ -456,12 +475,82 @@
   var input = document.getElementById("kkg-search-input");
   var results = document.getElementById("kkg-search-results");
   var lastHits = [];
+  function distance(a, b) {
+    if (Math.abs(a.length - b.length) > 3) { return 99; }
+    var prev = [], cur, i, j;
+    for (j = 0; j <= b.length; j += 1) { prev.push(j); }
+    for (i = 1; i <= a.length; i += 1) {
+      cur = [i];
+      for (j = 1; j <= b.length; j += 1) {
+        cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+      }
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+  // Close spellings of a name, like the command line's "did you mean" (edit distance, then name).
+  function suggestions(query) {
+    var q = norm(query), found = [];
+    if (q.length < 3) { return []; }
+    index.forEach(function (entry, id) {
+      var names = [entry.label, norm(info.nodes[id].short_label)].concat(entry.synonyms);
+      var best = 99;
+      names.forEach(function (n) { if (n) { best = Math.min(best, distance(q, n)); } });
+      if (best <= Math.max(1, Math.floor(q.length / 4))) { found.push({ id: id, d: best }); }
+    });
+    found.sort(function (a, b) { return a.d - b.d || (index[a.id].label < index[b.id].label ? -1 : 1); });
+    return found.slice(0, 5);
+  }
+  // Sources (publications, labels, trials) cited by relations, findable by PMID, DOI or title.
+  var sources = {};
+  info.edges.forEach(function (d, e) {
+    (d.sources || []).forEach(function (src) {
+      var entry = sources[src.id] || (sources[src.id] = { src: src, edges: [], keys: [norm(src.label), norm(src.id)].concat((src.identifiers || []).map(norm)) });
+      entry.edges.push(e);
+    });
+  });
+  var sourceList = Object.keys(sources).sort().map(function (k) { return sources[k]; });
+  function searchSources(query) {
+    var q = norm(query);
+    if (q.length < 3) { return []; }
+    return sourceList.filter(function (s) {
+      return s.keys.some(function (k) { return k === q || k.indexOf(q) >= 0 || k.replace(/^(pmid|doi):/, "") === q; });
+    }).slice(0, 10);
+  }
+  function showSource(entry) {
+    results.hidden = true;
+    clear(details);
+    delete details.dataset.node;
+    delete details.dataset.edge;
+    details.dataset.source = entry.src.id;
+    details.appendChild(el("h2", "kkg-heading", entry.src.label));
+    var ul = el("ul");
+    ul.appendChild(sourceItem(entry.src));
+    details.appendChild(ul);
+    details.appendChild(el("h3", null, "Relations citing it (" + entry.edges.length + ")"));
+    var keepNodes = new Set();
+    entry.edges.forEach(function (e) {
+      keepNodes.add(data.edges[e].from); keepNodes.add(data.edges[e].to);
+      details.appendChild(relationBlock(e, null));
+    });
+    highlight(keepNodes, new Set(entry.edges));
+  }
   function renderResults() {
     lastHits = search(input.value);
     clear(results);
     if (!norm(input.value)) { results.hidden = true; return; }
-    if (!lastHits.length) {
-      results.appendChild(el("li", "kkg-none", "No entity matches."));
+    var srcHits = searchSources(input.value);
+    if (!lastHits.length && !srcHits.length) {
+      var close = suggestions(input.value);
+      results.appendChild(el("li", "kkg-none", close.length ? "No entity matches. Did you mean:" : "No entity matches."));
+      close.forEach(function (c) {
+        var li = el("li", "kkg-suggest");
+        li.setAttribute("role", "option");
+        li.dataset.node = String(c.id);
+        li.textContent = info.nodes[c.id].label;
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(c.id); });
+        results.appendChild(li);
+      });
     }
     lastHits.forEach(function (h, i) {
       var d = info.nodes[h.id], cat = catByKey[data.nodes[h.id].cat];
@@ -473,50 +562,370 @@
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(h.id); });
       results.appendChild(li);
     });
+    srcHits.forEach(function (entry) {
+      var li = el("li", "kkg-source-hit");
+      li.setAttribute("role", "option");
+      li.dataset.source = entry.src.id;
+      li.appendChild(el("span", null, entry.src.label));
+      li.appendChild(el("span", "kkg-muted", " source · " + entry.edges.length + " relation(s)"));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); showSource(entry); });
+      results.appendChild(li);
+    });
     results.hidden = false;
   }
   function pick(id) {
     results.hidden = true;
     focusNode(id);
   }
+  function find() {
+    var hits = search(input.value);
+    if (hits.length) { pick(hits[0].id); return; }
+    var srcHits = searchSources(input.value);
+    if (srcHits.length === 1) { showSource(srcHits[0]); return; }
+    renderResults();
+  }
   input.addEventListener("input", renderResults);
   input.addEventListener("blur", function () { results.hidden = true; });
   input.addEventListener("focus", function () { if (norm(input.value)) { renderResults(); } });
-  form.addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var hits = search(input.value);
-    if (hits.length) { pick(hits[0].id); } else { renderResults(); }
-  });
+  // Enter and the Find button work without submitting the form (sandboxed notebook frames block forms).
+  input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); find(); } });
+  document.getElementById("kkg-find").addEventListener("click", find);
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); find(); });
 
   // ------------------------------------------------------------------ paths and initial focus
   var pathsBox = document.getElementById("kkg-paths");
+  function showPath(path) {
+    var keepNodes = new Set(path.nodes), keepEdges = new Set();
+    path.steps.forEach(function (s) { if (s.edge !== null && s.edge !== undefined) { keepEdges.add(s.edge); } });
+    highlight(keepNodes, keepEdges);
+    network.selectNodes(path.nodes);
+    network.fit({ nodes: path.nodes, animation: false });
+  }
   if (data.paths && data.paths.length) {
-    pathsBox.appendChild(el("h3", null, "Paths (" + data.paths.length + ")"));
+    pathsBox.appendChild(el("h3", null, "Mechanism paths (" + data.paths.length + ")"));
+    pathsBox.appendChild(el("p", "kkg-hint", "Best evidence first; each step names its relation and evidence. Click a path to show it."));
     var ol = el("ol", "kkg-path-list");
-    data.paths.forEach(function (path) {
-      var li = el("li");
-      var b = el("button", "kkg-link", path.map(function (n) { return info.nodes[n].label; }).join(" → "));
-      b.type = "button";
-      b.addEventListener("click", function () {
-        var keepNodes = new Set(path), keepEdges = new Set();
-        data.edges.forEach(function (e) {
-          for (var i = 0; i + 1 < path.length; i += 1) {
-            if (e.from === path[i] && e.to === path[i + 1]) { keepEdges.add(e.id); }
-          }
-        });
-        highlight(keepNodes, keepEdges);
-        network.selectNodes(path);
+    data.paths.forEach(function (path, p) {
+      var li = el("li", "kkg-path");
+      li.dataset.path = String(p);
+      var head = el("button", "kkg-link kkg-path-head", displayName(path.nodes[0]) + " → " + displayName(path.nodes[path.nodes.length - 1]));
+      head.type = "button";
+      head.addEventListener("click", function () { showPath(path); });
+      li.appendChild(head);
+      var ev = evByKey[path.grade];
+      if (path.grade) { li.appendChild(badge("weakest: " + vocabLabel("evidence_level", path.grade), ev ? ev.color : "#777")); }
+      var steps = el("ol", "kkg-steps");
+      path.steps.forEach(function (s) {
+        var step = el("li", s.outcome ? "kkg-step kkg-outcome" : "kkg-step");
+        var sev = evByKey[s.evidence];
+        if (s.outcome) { step.appendChild(el("span", "kkg-muted", "and clinically: " + displayName(s.from) + " ")); }
+        step.appendChild(el("em", null, s.relation + " "));
+        step.appendChild(nodeButton(s.to));
+        step.appendChild(el("span", null, " "));
+        step.appendChild(badge(vocabLabel("evidence_level", s.evidence || ""), sev ? sev.color : "#999"));
+        steps.appendChild(step);
       });
-      li.appendChild(b);
+      li.appendChild(steps);
       ol.appendChild(li);
     });
     pathsBox.appendChild(ol);
   }
   if (data.focus !== null && data.focus !== undefined) { showNode(data.focus); }
 
+  // ------------------------------------------------------------------ view tools: fit, reset, only, hide
+  state.manualHidden = new Set();
+  state.onlySet = null;
+  function applyVisibility() {
+    applyFilters();
+    relayout();
+  }
+  // After a filter, what stays visible is laid out again (bounded physics on small views) and fitted.
+  function relayout() {
+    var ids = visibleIds();
+    if (!data.large && ids.length <= 300) {
+      network.setOptions({ physics: { enabled: true } });
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: { enabled: false } });
+        network.fit({ nodes: visibleIds(), animation: false });
+      });
+      network.stabilize(150);
+    }
+    network.fit({ nodes: ids, animation: false });
+  }
+  function visibleIds() { return data.nodes.filter(function (n) { return !state.nodeHidden[n.id]; }).map(function (n) { return n.id; }); }
+  document.getElementById("kkg-fit").addEventListener("click", function () { network.fit({ nodes: visibleIds(), animation: false }); });
+  document.getElementById("kkg-reset").addEventListener("click", function () {
+    state.manualHidden.clear(); state.onlySet = null; state.hiddenCats.clear(); state.hiddenEv.clear(); state.hiddenRel.clear();
+    legend.querySelectorAll("li").forEach(function (li) { li.classList.remove("kkg-off"); });
+    evLegend.querySelectorAll("li").forEach(function (li) { li.classList.remove("kkg-off"); });
+    relList.querySelectorAll("input").forEach(function (box) { box.checked = true; });
+    clearSelection();
+    applyVisibility();
+  });
+  document.getElementById("kkg-only").addEventListener("click", function () {
+    if (!state.keepNodes) { return; }
+    state.onlySet = new Set(state.keepNodes);
+    applyVisibility();
+  });
+  document.getElementById("kkg-hide").addEventListener("click", function () {
+    if (!state.selected || state.selected.node === undefined) { return; }
+    state.manualHidden.add(state.selected.node);
+    clearSelection();
+    applyVisibility();
+  });
+
+  // ------------------------------------------------------------------ claims browser
+  var claimsBox = document.getElementById("kkg-claims");
+  var claims = {}, claimAbout = {};
+  info.nodes.forEach(function (d, id) {
+    (d.claims || []).forEach(function (c) {
+      claims[c.id] = c;
+      (claimAbout[c.id] = claimAbout[c.id] || []).push(id);
+    });
+  });
+  var claimIds = Object.keys(claims).sort();
+  function renderClaims(status) {
+    clear(claimsBox);
+    claimsBox.appendChild(el("h3", null, "Claims of the source article (" + claimIds.length + ")"));
+    var select = el("select");
+    select.id = "kkg-claim-status";
+    select.setAttribute("aria-label", "Filter claims by status");
+    [""].concat(Object.keys(vocab.claim_status || {}).sort()).forEach(function (k) {
+      var o = el("option", null, k ? vocabLabel("claim_status", k) : "all statuses");
+      o.value = k;
+      if (k === status) { o.selected = true; }
+      select.appendChild(o);
+    });
+    select.addEventListener("change", function () { renderClaims(select.value); });
+    claimsBox.appendChild(select);
+    var ul = el("ul", "kkg-claim-list");
+    claimIds.filter(function (k) { return !status || claims[k].status === status; }).forEach(function (k) {
+      var c = claims[k], li = el("li", "kkg-claim");
+      li.dataset.claim = k;
+      li.dataset.status = c.status;
+      li.appendChild(el("strong", null, c.label + " "));
+      li.appendChild(el("span", "kkg-tag", vocabLabel("claim_status", c.status)));
+      if (c.statement) { li.appendChild(el("div", null, c.statement)); }
+      if (c.correction) { li.appendChild(el("div", "kkg-muted", "Evidence: " + c.correction)); }
+      var about = el("div", "kkg-muted", "About: ");
+      (claimAbout[k] || []).forEach(function (id, i) { if (i) { about.appendChild(el("span", null, ", ")); } about.appendChild(nodeButton(id)); });
+      li.appendChild(about);
+      if (c.decided_by && c.decided_by.length) {
+        var dec = el("ul", "kkg-sources");
+        c.decided_by.forEach(function (src) { dec.appendChild(sourceItem(src)); });
+        li.appendChild(el("div", "kkg-muted", "Decided by:"));
+        li.appendChild(dec);
+      }
+      ul.appendChild(li);
+    });
+    claimsBox.appendChild(ul);
+  }
+  document.getElementById("kkg-claims-btn").addEventListener("click", function () {
+    claimsBox.hidden = !claimsBox.hidden;
+    if (!claimsBox.hidden) { renderClaims(""); claimsBox.scrollIntoView(); }
+  });
+
+  // ------------------------------------------------------------------ state in the URL (#focus=..&depth=..&node=..)
+  function nodeKey(id) { return info.nodes[id].curie || info.nodes[id].label; }
+  function writeHash() {
+    var parts = [];
+    if (state.urlFocus) { parts.push("focus=" + encodeURIComponent(state.urlFocus.key), "depth=" + state.urlFocus.depth); }
+    if (state.selected && state.selected.node !== undefined) { parts.push("node=" + encodeURIComponent(nodeKey(state.selected.node))); }
+    try { history.replaceState(null, "", "#" + parts.join("&")); } catch (err) { /* sandboxed frames may refuse */ }
+  }
+  function lookup(text) {
+    var hits = search(text);
+    return hits.length && hits[0].rank <= 1 ? hits[0].id : null;
+  }
+  function neighbourhood(id, depth) {
+    var seen = new Set([id]), frontier = [id];
+    for (var d = 0; d < depth; d += 1) {
+      var next = [];
+      frontier.forEach(function (n) {
+        network.getConnectedNodes(n).forEach(function (m) { if (!seen.has(m)) { seen.add(m); next.push(m); } });
+      });
+      frontier = next;
+    }
+    return seen;
+  }
+  function readHash() {
+    var params = {};
+    String(location.hash || "").replace(/^#/, "").split("&").forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i > 0) { try { params[kv.slice(0, i)] = decodeURIComponent(kv.slice(i + 1)); } catch (err) { /* ignore */ } }
+    });
+    if (params.focus) {
+      var id = lookup(params.focus), raw = parseInt(params.depth, 10), depth = isNaN(raw) ? 1 : Math.max(0, Math.min(6, raw));
+      if (id !== null) {
+        state.urlFocus = { key: nodeKey(id), depth: depth };
+        state.onlySet = neighbourhood(id, depth);
+        applyVisibility();
+        selectNode(id);
+      }
+    }
+    if (params.node) { var sel = lookup(params.node); if (sel !== null) { focusNode(sel); } }
+  }
+
+  // ------------------------------------------------------------------ export the current view (PNG, SVG)
+  function download(name, url) {
+    var a = el("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    document.body.removeChild(a);
+  }
+  function pngURL() { return container.querySelector("canvas").toDataURL("image/png"); }
+  function svgText() {
+    var pos = network.getPositions(), ids = visibleIds(), shown = new Set(ids);
+    var xs = ids.map(function (i) { return pos[i].x; }), ys = ids.map(function (i) { return pos[i].y; });
+    var minX = Math.min.apply(null, xs.concat([0])) - 80, minY = Math.min.apply(null, ys.concat([0])) - 40;
+    var w = Math.max.apply(null, xs.concat([0])) - minX + 80, h = Math.max.apply(null, ys.concat([0])) - minY + 40;
+    var svg = document.createElementNS(SVGNS, "svg");
+    svg.setAttribute("xmlns", SVGNS);
+    svg.setAttribute("viewBox", [minX, minY, w, h].join(" "));
+    svg.setAttribute("font-family", "sans-serif");
+    data.edges.forEach(function (e) {
+      if (state.edgeHidden[e.id] || !shown.has(e.from) || !shown.has(e.to)) { return; }
+      var line = document.createElementNS(SVGNS, "line");
+      line.setAttribute("x1", pos[e.from].x); line.setAttribute("y1", pos[e.from].y);
+      line.setAttribute("x2", pos[e.to].x); line.setAttribute("y2", pos[e.to].y);
+      line.setAttribute("stroke", e.color); line.setAttribute("stroke-width", String(e.width));
+      if (e.dashes) { line.setAttribute("stroke-dasharray", e.dashes.join(",")); }
+      svg.appendChild(line);
+    });
+    ids.forEach(function (i) {
+      var n = data.nodes[i], c = document.createElementNS(SVGNS, "circle");
+      c.setAttribute("cx", pos[i].x); c.setAttribute("cy", pos[i].y); c.setAttribute("r", String(n.size / 2 + 3));
+      c.setAttribute("fill", typeof n.color === "string" ? n.color : n.color.background);
+      svg.appendChild(c);
+      var t = document.createElementNS(SVGNS, "text");
+      t.setAttribute("x", pos[i].x); t.setAttribute("y", pos[i].y + n.size / 2 + 16);
+      t.setAttribute("text-anchor", "middle"); t.setAttribute("font-size", "13");
+      t.textContent = n.label;
+      svg.appendChild(t);
+    });
+    return new XMLSerializer().serializeToString(svg);
+  }
+  document.getElementById("kkg-png").addEventListener("click", function () { download("ketamine-kg-view.png", pngURL()); });
+  document.getElementById("kkg-svg").addEventListener("click", function () {
+    download("ketamine-kg-view.svg", "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svgText()));
+  });
+  window.addEventListener("hashchange", readHash);
+
+  // ------------------------------------------------------------------ start small, expand, pin, layouts
+  var overviewLine = document.getElementById("kkg-overview");
+  function showOverviewLine() {
+    var shown = visibleIds().length;
+    overviewLine.hidden = state.onlySet === null;
+    overviewLine.textContent = "Showing " + shown + " of " + data.nodes.length +
+      " entities. Double-click a node (or Expand) to add its neighbours; Show all draws everything.";
+  }
+  function expand(id) {
+    if (state.onlySet === null) { return; }
+    network.getConnectedNodes(id).forEach(function (n) { state.onlySet.add(n); });
+    state.onlySet.add(id);
+    applyVisibility();
+    showOverviewLine();
+  }
+  network.on("doubleClick", function (p) { if (p.nodes.length) { expand(p.nodes[0]); } });
+  document.getElementById("kkg-expand").addEventListener("click", function () {
+    if (state.selected && state.selected.node !== undefined) { expand(state.selected.node); }
+  });
+  document.getElementById("kkg-all").addEventListener("click", function () {
+    state.onlySet = null; state.urlFocus = null;
+    applyVisibility(); showOverviewLine(); writeHash();
+  });
+  var pinButton = document.getElementById("kkg-pin");
+  state.pinned = new Set();
+  pinButton.addEventListener("click", function () {
+    if (!state.selected || state.selected.node === undefined) { return; }
+    var id = state.selected.node, pin = !state.pinned.has(id);
+    if (pin) { state.pinned.add(id); } else { state.pinned.delete(id); }
+    nodes.update({ id: id, fixed: { x: pin, y: pin } });
+    pinButton.setAttribute("aria-pressed", String(pin));
+  });
+  function place(positions) {
+    network.setOptions({ physics: { enabled: false } });
+    Object.keys(positions).forEach(function (id) { network.moveNode(Number(id), positions[id].x, positions[id].y); });
+    network.fit({ nodes: Object.keys(positions).map(Number), animation: false });
+  }
+  // Rings around the selected node (or the best-connected visible one): ring k holds nodes k steps away.
+  function concentric() {
+    var ids = visibleIds(), shown = new Set(ids);
+    if (!ids.length) { return; }
+    var centre = state.selected && state.selected.node !== undefined && shown.has(state.selected.node) ? state.selected.node :
+      ids.slice().sort(function (a, b) { return network.getConnectedNodes(b).length - network.getConnectedNodes(a).length || a - b; })[0];
+    var ring = new Map([[centre, 0]]), frontier = [centre], rings = [[centre]];
+    while (frontier.length) {
+      var next = [];
+      frontier.forEach(function (n) {
+        network.getConnectedNodes(n).forEach(function (m) {
+          if (shown.has(m) && !ring.has(m)) { ring.set(m, rings.length); next.push(m); }
+        });
+      });
+      if (next.length) { rings.push(next.sort(function (a, b) { return a - b; })); }
+      frontier = next;
+    }
+    var rest = ids.filter(function (i) { return !ring.has(i); });
+    if (rest.length) { rings.push(rest); }
+    var positions = {};
+    rings.forEach(function (members, k) {
+      var radius = k * Math.max(160, members.length * 9);
+      members.forEach(function (id, i) {
+        var angle = 2 * Math.PI * i / members.length;
+        positions[id] = { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
+      });
+    });
+    place(positions);
+  }
+  // The metabolism tree top-down: parent drugs above their metabolites (asserted has-metabolite steps).
+  function metabolismTree() {
+    var children = {}, parents = {}, members = new Set();
+    data.edges.forEach(function (e) {
+      var d = info.edges[e.id];
+      if (d.inferred || !/[#\/]hasMetabolite$/.test(d.predicate || "")) { return; }
+      (children[e.from] = children[e.from] || []).push(e.to);
+      parents[e.to] = true;
+      members.add(e.from); members.add(e.to);
+    });
+    if (!members.size) { return; }
+    state.onlySet = new Set(members);
+    applyFilters();
+    showOverviewLine();
+    var level = {}, queue = [];
+    members.forEach(function (m) { if (!parents[m]) { level[m] = 0; queue.push(m); } });
+    while (queue.length) {
+      var n = queue.shift();
+      (children[n] || []).forEach(function (c) {
+        if (level[c] === undefined || level[c] < level[n] + 1) { level[c] = level[n] + 1; if (level[c] < members.size) { queue.push(c); } }
+      });
+    }
+    var rows = {};
+    Object.keys(level).sort(function (a, b) { return a - b; }).forEach(function (id) { (rows[level[id]] = rows[level[id]] || []).push(Number(id)); });
+    var positions = {};
+    Object.keys(rows).forEach(function (k) {
+      rows[k].forEach(function (id, i) { positions[id] = { x: (i - (rows[k].length - 1) / 2) * 190, y: Number(k) * 150 }; });
+    });
+    place(positions);
+  }
+  document.getElementById("kkg-layout").addEventListener("change", function (ev) {
+    var value = ev.target.value;
+    if (value === "concentric") { concentric(); }
+    else if (value === "metabolism") { metabolismTree(); }
+    else { place(data.nodes.reduce(function (acc, n) { if (!state.nodeHidden[n.id]) { acc[n.id] = { x: n.x, y: n.y }; } return acc; }, {})); }
+  });
+
+  if (data.overview && !/focus=|node=/.test(String(location.hash || ""))) {
+    state.onlySet = new Set(data.overview);
+    applyVisibility();
+  }
+  readHash();
+  showOverviewLine();
+
   window.kkg = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,
-    search: search, focusNode: focusNode, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
+    search: search, suggestions: suggestions, expand: expand, concentric: concentric, metabolismTree: metabolismTree, svgText: svgText, pngURL: pngURL, focusNode: focusNode, showPath: showPath, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
     visibleCounts: function () {
       return {
         nodes: state.nodeHidden.filter(function (h) { return !h; }).length,

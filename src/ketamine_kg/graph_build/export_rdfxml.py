@@ -1,0 +1,57 @@
+"""OWL in RDF/XML: the build's writer (owlready2), so ``export --format xml`` equals ``out/ketamine-kg.owl``.
+
+owlready2 writes the ``owl:Ontology`` header, ``xml:base`` and typed OWL elements that pronto, the OWL
+API and py-horned-owl expect. Text XML 1.0 cannot carry is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.graph_build.statements import RdfInput, as_dataset, check_xml_text, sorted_triples
+from ketamine_kg.ontology.build import build_ontology
+from ketamine_kg.ontology.build import to_rdfxml as owl_rdfxml
+from ketamine_kg.terms import identifier_prefix_map
+
+__all__ = ["declare_prefixes", "to_rdfxml", "write_rdfxml"]
+
+
+def _describe(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
+    return f"<{term.value}>" if isinstance(term, ox.NamedNode) else f"blank node {term}"
+
+
+def to_rdfxml(graph: RdfInput) -> bytes:
+    """The ontology in RDF/XML as owlready2 writes it (byte-identical for the same statements)."""
+    triples = sorted_triples(as_dataset(graph))
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            check_xml_text(getattr(term, "value", str(term)), f"{_describe(t.subject)} {t.predicate.value}")
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return declare_prefixes(owl_rdfxml(build_ontology(ntriples)))
+
+
+def declare_prefixes(rdfxml: bytes) -> bytes:
+    """Add the shipped prefix map as ``xmlns:`` declarations on ``rdf:RDF`` (those not declared yet).
+
+    owlready2 names the namespaces it needs itself (``term:``, ``sche:``); tools that read prefixes from
+    the file (oaklib, Protégé) then also know ``kg:``, ``kkg:``, ``CHEBI:`` and the rest.
+    """
+    start = rdfxml.find(b"<rdf:RDF")
+    end = rdfxml.find(b">", start)
+    if start < 0 or end < 0:
+        return rdfxml
+    header = rdfxml[start:end]
+    extra = b"".join(
+        f'\n         xmlns:{prefix}="{base}"'.encode()
+        for prefix, base in identifier_prefix_map().items()
+        if f"xmlns:{prefix}=".encode() not in header
+    )
+    return rdfxml[:end] + extra + rdfxml[end:]
+
+
+def write_rdfxml(graph: RdfInput, path: Path) -> None:
+    """Write ``to_rdfxml(graph)`` atomically."""
+    write_bytes_atomic(path, to_rdfxml(graph))

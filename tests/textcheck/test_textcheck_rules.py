@@ -1,0 +1,344 @@
+"""Each pattern family and each verdict rule, on sentences written for the purpose, against the real graph."""
+
+from __future__ import annotations
+
+import pytest
+
+from ketamine_kg.textcheck.check import TextChecker
+from ketamine_kg.textcheck.model import Claim
+
+
+def claims_of(checker: TextChecker, text: str, recorded: bool = False) -> list[Claim]:
+    return list(checker.check_text(text, use_recorded_claims=recorded).claims)
+
+
+def one(checker: TextChecker, text: str, s: str, p: str, o: str, recorded: bool = False) -> Claim:
+    found = [c for c in claims_of(checker, text, recorded) if (c.subject, c.predicate, c.object) == (s, p, o)]
+    assert found, (
+        f"no {s} {p} {o} in {[(c.subject, c.predicate, c.object) for c in claims_of(checker, text)]}"
+    )
+    return found[0]
+
+
+# (sentence, subject, predicate, object, verdict, a word of the reason)
+FAMILIES = [
+    (
+        "Norketamine is the main metabolite of ketamine.",
+        "ketamine",
+        "hasMetabolite",
+        "norketamine",
+        "supported",
+        "hasMetabolite",
+    ),
+    (
+        "In the liver ketamine is converted into norketamine.",
+        "ketamine",
+        "hasMetabolite",
+        "norketamine",
+        "supported",
+        "clinical",
+    ),
+    (
+        "Esketamine is the S-enantiomer of ketamine.",
+        "esketamine",
+        "isEnantiomerOf",
+        "ketamine",
+        "supported",
+        "hasPart",
+    ),
+    (
+        "Racemic ketamine is a 1:1 mixture of esketamine and arketamine.",
+        "ketamine",
+        "hasPart",
+        "arketamine",
+        "supported",
+        "reference",
+    ),
+    (
+        "Ketamine blocks NMDA receptors.",
+        "ketamine",
+        "isAntagonistOf",
+        "nmda_receptor",
+        "supported",
+        "non_competitive",
+    ),
+    (
+        "Esketamine acts as an antagonist at the NMDA receptor.",
+        "esketamine",
+        "isAntagonistOf",
+        "nmda_receptor",
+        "supported",
+        "clinical",
+    ),
+    ("Ketamine inhibits HCN1 channels.", "ketamine", "isInhibitorOf", "hcn1", "supported", "preclinical"),
+    (
+        "Esketamine is approved for treatment-resistant depression.",
+        "esketamine",
+        "treats",
+        "trd",
+        "supported",
+        "approved",
+    ),
+    (
+        "Doctors use ketamine off-label for treatment-resistant depression.",
+        "ketamine",
+        "treats",
+        "trd",
+        "supported",
+        "off_label",
+    ),
+    (
+        "Esketamine nasal spray can cause dissociation and nausea.",
+        "spravato",
+        "hasAdverseEvent",
+        "dissociation",
+        "not_in_graph",
+        "nearest",
+    ),
+    (
+        "Esketamine often causes dizziness.",
+        "esketamine",
+        "hasAdverseEvent",
+        "dizziness",
+        "supported",
+        "clinical",
+    ),
+    (
+        "Nausea is a common side effect of esketamine.",
+        "esketamine",
+        "hasAdverseEvent",
+        "nausea",
+        "supported",
+        "clinical",
+    ),
+    (
+        "Ketamine increases BDNF-TrkB signalling.",
+        "ketamine",
+        "causallyUpstreamOfPositiveEffect",
+        "bdnf_trkb_signaling",
+        "supported",
+        "preclinical",
+    ),
+    (
+        "Ketamine is a dissociative anaesthetic.",
+        "ketamine",
+        "hasRole",
+        "dissociative_anaesthetic",
+        "supported",
+        "reference",
+    ),
+    (
+        "Ketamine, an NMDA receptor antagonist, is old.",
+        "ketamine",
+        "hasRole",
+        "nmda_receptor_antagonist",
+        "supported",
+        "reference",
+    ),
+    (
+        "Ketamine modulates glutamatergic transmission.",
+        "ketamine",
+        "regulates",
+        "glutamatergic_transmission",
+        "supported",
+        "clinical",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "s", "p", "o", "verdict", "word"), FAMILIES)
+def test_pattern_families(
+    checker: TextChecker, text: str, s: str, p: str, o: str, verdict: str, word: str
+) -> None:
+    claim = one(checker, text, s, p, o)
+    assert claim.verdict == verdict, claim.reason
+    assert word in claim.reason or word in " ".join(claim.sources)
+
+
+RULES = [
+    # disjoint properties: an enantiomer is not a metabolite
+    (
+        "Esketamine is a metabolite of ketamine.",
+        "ketamine",
+        "hasMetabolite",
+        "esketamine",
+        "contradicted",
+        "disjoint",
+    ),
+    # disjoint classes: a drug product is not a metabolite
+    (
+        "Spravato is a metabolite of esketamine.",
+        "esketamine",
+        "hasMetabolite",
+        "spravato",
+        "contradicted",
+        "is a drug",
+    ),
+    # an adverse effect framed as a benefit
+    (
+        "Ketamine induces a pleasant euphoria that patients welcome as a benefit.",
+        "ketamine",
+        "hasAdverseEvent",
+        "euphoria",
+        "contradicted",
+        "not a benefit",
+    ),
+    # lowering what the drug causes
+    (
+        "Esketamine reduces anxiety.",
+        "esketamine",
+        "causallyUpstreamOfNegativeEffect",
+        "anxiety",
+        "contradicted",
+        "adverse",
+    ),
+    # opposite sign
+    (
+        "Ketamine suppresses BDNF-TrkB signalling.",
+        "ketamine",
+        "causallyUpstreamOfNegativeEffect",
+        "bdnf_trkb_signaling",
+        "contradicted",
+        "opposite sign",
+    ),
+    # a negated claim against an asserted fact
+    (
+        "Ketamine does not block NMDA receptors.",
+        "ketamine",
+        "isAntagonistOf",
+        "nmda_receptor",
+        "contradicted",
+        "negated",
+    ),
+    # approved, but the graph has off-label use only
+    (
+        "Ketamine is approved for treatment-resistant depression.",
+        "ketamine",
+        "treats",
+        "trd",
+        "contradicted",
+        "not approved",
+    ),
+    # only a hypothesis
+    (
+        "Ketamine lowers cortisol secretion.",
+        "ketamine",
+        "causallyUpstreamOfNegativeEffect",
+        "cortisol_secretion",
+        "qualified",
+        "hypothesis",
+    ),
+    # off-label use stated without its qualifier
+    (
+        "Ketamine treats bipolar depression.",
+        "ketamine",
+        "treats",
+        "bipolar_depression",
+        "qualified",
+        "off-label",
+    ),
+    # only a narrower condition
+    ("Esketamine treats major depressive disorder.", "esketamine", "treats", "mdd", "qualified", "narrower"),
+    # prevention where the graph records treatment
+    (
+        "Esketamine prevents treatment-resistant depression.",
+        "esketamine",
+        "treats",
+        "trd",
+        "qualified",
+        "prevention",
+    ),
+    # not the whole mechanism
+    (
+        "Ketamine works by binding to NMDA receptors.",
+        "ketamine",
+        "molecularlyInteractsWith",
+        "nmda_receptor",
+        "qualified",
+        "whole mechanism",
+    ),
+    # nothing in the graph: the nearest facts are given
+    (
+        "Ketamine blocks the dopamine transporter.",
+        "ketamine",
+        "isAntagonistOf",
+        "slc6a3",
+        "not_in_graph",
+        "nearest",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "s", "p", "o", "verdict", "word"), RULES)
+def test_verdict_rules(
+    checker: TextChecker, text: str, s: str, p: str, o: str, verdict: str, word: str
+) -> None:
+    claim = one(checker, text, s, p, o)
+    assert claim.verdict == verdict, claim.reason
+    assert word in claim.reason
+
+
+def test_pronoun_resolves_to_the_last_drug(checker: TextChecker) -> None:
+    claim = one(
+        checker,
+        "Esketamine was studied widely. It blocks NMDA receptors.",
+        "esketamine",
+        "isAntagonistOf",
+        "nmda_receptor",
+    )
+    assert claim.sentence == 1
+    drug = one(
+        checker,
+        "Arketamine is the other enantiomer. The drug inhibits HCN1.",
+        "arketamine",
+        "isInhibitorOf",
+        "hcn1",
+    )
+    assert drug.verdict == "not_in_graph"
+
+
+def test_negation_and_hedging_flags(checker: TextChecker) -> None:
+    hedged = one(
+        checker,
+        "Ketamine may reduce neuroinflammation.",
+        "ketamine",
+        "causallyUpstreamOfNegativeEffect",
+        "neuroinflammatory_response",
+    )
+    assert hedged.hedged and not hedged.negated
+    negated = one(checker, "Esketamine does not cause nausea.", "esketamine", "hasAdverseEvent", "nausea")
+    assert negated.negated and negated.verdict == "contradicted"
+
+
+def test_inferred_facts_decide_too(checker: TextChecker) -> None:
+    """partOf is never asserted: only the reasoner's inverse of hasPart supports this claim."""
+    assert not any(f.predicate == "partOf" and f.assertion for f in checker.knowledge.facts), (
+        "the fixture assumes partOf is inferred, not asserted"
+    )
+    claim = one(
+        checker,
+        "Esketamine is the active enantiomer in ketamine.",
+        "esketamine",
+        "isEnantiomerOf",
+        "ketamine",
+    )
+    assert claim.verdict == "supported"
+    assert "inferred" in claim.reason or "hasPart" in claim.reason
+
+
+def test_recorded_claims_are_one_more_signal(checker: TextChecker) -> None:
+    text = "Esketamine is a metabolite of ketamine."
+    with_recorded = one(checker, text, "ketamine", "hasMetabolite", "esketamine", recorded=True)
+    assert with_recorded.recorded_claim is not None and with_recorded.recorded_claim.startswith("claim_e1")
+    without = one(checker, text, "ketamine", "hasMetabolite", "esketamine", recorded=False)
+    assert without.recorded_claim is None and without.verdict == "contradicted"
+
+
+def test_sentences_split_robustly(checker: TextChecker) -> None:
+    text = "Ketamine is given i.v. in clinics, e.g. in the U.S. FDA trials. Its half-life is 7–12 h. It blocks NMDA receptors."
+    result = checker.check_text(text)
+    assert [s.text for s in result.sentences] == [
+        "Ketamine is given i.v. in clinics, e.g. in the U.S. FDA trials.",
+        "Its half-life is 7–12 h.",
+        "It blocks NMDA receptors.",
+    ]
