@@ -67,6 +67,19 @@ def test_cache_is_written_reused_and_invalidated(
     assert "esketamine (S)" in labels
 
 
+def test_a_lower_inference_cap_is_not_answered_from_the_cache(
+    fixture_source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ketamine_kg.errors import KetamineKGError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    first = load_graph(fixture_source_dir)
+    assert first.build is not None and first.build.reasoning.inferred  # HermiT adds inverses here
+    assert load_graph(fixture_source_dir).from_cache
+    with pytest.raises(KetamineKGError):
+        load_graph(fixture_source_dir, max_inferred=0)
+
+
 def test_a_damaged_cache_entry_is_rebuilt(
     fixture_source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -282,6 +295,11 @@ def test_old_spellings_and_format_names_are_accepted(
         ),
         (("check", "--no-reason", "--reasoner-timeout", "5"), "--reasoner-timeout has no effect"),
         (("build", "--no-reason", "--reasoner-timeout", "5"), "--reasoner-timeout has no effect"),
+        (("check", "--no-reason", "--max-inferred", "5"), "--max-inferred has no effect"),
+        (
+            ("render", "-o", "x.html", "--path-relations", "all"),
+            "--path-relations has no effect without --path",
+        ),
         (("query", "entity_card", "-f", "csv", "--max-width", "80"), "--max-width has no effect"),
         (("query", "entity_card", "-f", "json", "--wide"), "--wide has no effect"),
         (("query", "--sparql", "ASK {}", "-p", "a=b"), "--param has no effect"),

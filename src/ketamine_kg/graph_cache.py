@@ -35,7 +35,7 @@ __all__ = ["CachedGraph", "cache_dir", "cache_key", "load_graph", "save_build"]
 
 log = logging.getLogger(__name__)
 
-_FORMAT_VERSION = "1"
+_FORMAT_VERSION = "2"
 # The modules whose code decides what a build produces (a change to them invalidates the cache).
 _BUILD_CODE = ("ontology", "pipeline.py", "graph_build/rdf_files.py", "vocab.py")
 
@@ -109,7 +109,8 @@ def _slot(source_dir: Path | None, reason: bool) -> str:
     return hashlib.sha256(f"{where}\0{reason}".encode()).hexdigest()[:16]
 
 
-def _read(meta_path: Path, graph_path: Path) -> CachedGraph | None:
+def _read(meta_path: Path, graph_path: Path, max_inferred: int) -> CachedGraph | None:
+    """The cached graph, or None when it is missing, damaged, or inferred more than ``max_inferred`` allows."""
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         data = graph_path.read_bytes()
@@ -117,6 +118,8 @@ def _read(meta_path: Path, graph_path: Path) -> CachedGraph | None:
         return None
     if not isinstance(meta, dict) or meta.get("sha256") != hashlib.sha256(data).hexdigest():
         return None
+    if not isinstance(meta.get("inferred"), int) or meta["inferred"] > max_inferred:
+        return None  # a lower cap than the cached build's count must fail as a fresh build would
     store = ox.Store()
     try:
         store.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))  # keeps the blank-node labels
@@ -131,6 +134,7 @@ def _write(meta_path: Path, graph_path: Path, data: bytes, result: BuildResult) 
         "status": result.reasoning.status,
         "message": result.reasoning.message,
         "triples": len(result.graph),
+        "inferred": len(result.reasoning.inferred),
         "version": __version__,
     }
     write_bytes_atomic(graph_path, data)
@@ -179,7 +183,7 @@ def load_graph(
     """
     say = progress or (lambda _msg: None)
     if use_cache:
-        hit = _read(*_paths(source_dir, reason, cache_key(source_dir, reason=reason)))
+        hit = _read(*_paths(source_dir, reason, cache_key(source_dir, reason=reason)), max_inferred)
         if hit is not None:
             log.info("using the cached graph of %s", source_dir or "the packaged tables")
             return hit
