@@ -14,6 +14,7 @@ from pathlib import Path
 from ketamine_kg.pipeline import build_knowledge_graph
 from ketamine_kg.textcheck.check import TextChecker
 from ketamine_kg.textcheck.evaluate import read_rows, score_devset, score_ecodes
+from ketamine_kg.textcheck.nlp import load_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests" / "textcheck"
@@ -35,6 +36,8 @@ def main() -> None:
     t0 = time.perf_counter()
     build = build_knowledge_graph()
     t1 = time.perf_counter()
+    load_nlp()
+    t_model = time.perf_counter()
     checker = TextChecker.from_build(build)
     t2 = time.perf_counter()
     runs = []
@@ -43,7 +46,10 @@ def main() -> None:
         result = checker.check_file(article, use_recorded_claims=False)
         runs.append(time.perf_counter() - start)
     scores = score_ecodes(result, read_rows(TESTS / "article_ecodes.tsv"))
-    print(f"build (reasoned): {t1 - t0:.2f} s; checker and model load: {t2 - t1:.2f} s")
+    print(
+        f"build (reasoned): {t1 - t0:.2f} s; spaCy import and model load: {t_model - t1:.2f} s (goal <= 3 s); "
+        f"entity index: {t2 - t_model:.2f} s"
+    )
     print(
         f"article: {len(result.document.text)} chars, {len(result.sentences)} sentences, {len(result.claims)} claims"
     )

@@ -84,16 +84,38 @@ def test_url_state_typos_claims_tools_and_export(browser: Any, pages: dict[str, 
     assert claim.count() == 1 and "esketamine called a metabolite" in claim.text_content()
     page.select_option("#kkg-claim-status", "supported")
     assert page.locator("#kkg-claims .kkg-claim").count() == 0
+    # "show only selection" keeps the selected node and its neighbours
+    page.evaluate("window.kkg.focusNode(window.kkg.search('esketamine')[0].id)")
+    page.locator("#kkg-only").click()
+    assert page.evaluate("window.kkg.visibleCounts().nodes") == 5
+    # a quantity shows its own evidence (the Ki is in vitro), not that of the clinical edge it qualifies
+    edge = page.evaluate("window.kkg.data.info.edges.findIndex(e => e.assertion_id === 'R0001')")
+    page.evaluate(f"window.kkg.selectEdge({edge})")
+    assert page.locator("#kkg-details .kkg-quantity .kkg-badge").all_text_contents() == ["in vitro"]
     svg = page.evaluate("window.kkg.svgText()")
     assert svg.startswith("<svg") and "esketamine" in svg and "<script" not in svg
     assert page.evaluate("window.kkg.pngURL()").startswith("data:image/png;base64,")
+    for button, name in (("#kkg-png", "ketamine-kg-view.png"), ("#kkg-svg", "ketamine-kg-view.svg")):
+        with page.expect_download() as download:
+            page.locator(button).click()
+        assert download.value.suggested_filename == name
+    page.evaluate("window.kkg.network.moveTo({ scale: 5 })")
+    page.locator("#kkg-fit").click()
+    assert page.evaluate("window.kkg.network.getScale()") < 5
     width = page.evaluate("document.querySelector('#kkg-network').getBoundingClientRect().width")
-    assert width > 500  # at 1,024 px the canvas keeps most of the width
+    assert width > 600  # at 1,024 px the legend starts collapsed and the canvas keeps most of the width
+    assert page.locator("#kkg-sidebar").is_hidden()
+    page.locator("#kkg-toggle-sidebar").click()
+    assert page.locator("#kkg-sidebar").is_visible()
+    page.locator("#kkg-toggle-panel").click()
+    assert page.locator("#kkg-panel").is_hidden()
     assert traffic.errors == [] and traffic.requests == []
     page.context.close()
 
 
-def test_notebook_view_accepts_graphs_and_has_a_short_repr(sample: nx.MultiDiGraph) -> None:
+def test_notebook_view_accepts_graphs_and_has_a_short_repr(
+    sample: nx.MultiDiGraph, fixture_build: BuildResult
+) -> None:
     shown = view(Graph().parse(FIXTURES / "projection-sample.ttl"), focus="esketamine", depth=1)
     assert isinstance(shown, NetworkView)
     assert repr(shown).startswith("<NetworkView 5 entities") and "\n" not in repr(shown)
@@ -102,6 +124,7 @@ def test_notebook_view_accepts_graphs_and_has_a_short_repr(sample: nx.MultiDiGra
     assert 'sandbox="allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox"' in frame
     assert "allow-same-origin" not in frame
     only_drugs = view(sample, categories=["drug"])
+    assert view(fixture_build).summary == view(fixture_build.graph).summary
     assert only_drugs.summary.startswith("2 entities")
     with pytest.raises(TypeError, match="BuildResult"):
         view("not a graph")
@@ -131,6 +154,18 @@ def test_opens_small_then_expands_and_lays_out(browser: Any, real_page: tuple[Pa
     for label in ("ketamine", "esketamine", "NMDA receptor", "major depressive disorder", "norketamine"):
         assert ids[label] in visible, label
     assert "synapse assembly" not in {network.nodes[keys[i]]["label"] for i in visible}
+    # the page runs the same mechanism path search as `render --path` for the main drugs
+    choice = page.evaluate(
+        "window.kkg.data.mechanisms.findIndex(m => window.kkg.data.info.nodes[m.from].label === 'ketamine'"
+        " && window.kkg.data.info.nodes[m.to].label === 'major depressive disorder')"
+    )
+    assert choice >= 0
+    page.select_option("#kkg-mechanism", str(choice))
+    first = page.locator("#kkg-paths .kkg-path").first.locator(".kkg-step").first.text_content()
+    assert " ".join(first.split()) == "is antagonist of NMDA receptor clinical"
+    chain = page.locator("#kkg-paths .kkg-path").all_text_contents()
+    assert any("mTORC1 signalling" in c and "AMPA receptor" in c for c in chain)
+    assert page.evaluate(f"window.kkg.state.nodeHidden[{ids['mTORC1 signalling']}]") is False
     page.evaluate(f"window.kkg.expand({ids['NMDA receptor']})")
     assert page.evaluate("window.kkg.visibleCounts().nodes") > shown
     page.evaluate(f"window.kkg.selectNode({ids['NMDA receptor']}); window.kkg.concentric()")
@@ -150,5 +185,15 @@ def test_opens_small_then_expands_and_lays_out(browser: Any, real_page: tuple[Pa
     assert page.evaluate(f"window.kkg.nodes.get({ids['ketamine']}).fixed.x") is True
     page.locator("#kkg-all").click()
     assert page.evaluate("window.kkg.visibleCounts().nodes") == network.number_of_nodes()
+    # one edge per fact: the asserted edge's panel reads the folded inverse; inferred edges name their rule
+    treats = page.evaluate(
+        "window.kkg.data.info.edges.findIndex(e => e.predicate_label === 'treats' && (e.also_read_as || []).length)"
+    )
+    page.evaluate(f"window.kkg.selectEdge({treats})")
+    assert "Also read as:" in page.locator("#kkg-details .kkg-also").first.text_content()
+    assert "is treated by" in page.locator("#kkg-details .kkg-also").first.text_content()
+    inferred = page.evaluate("window.kkg.data.info.edges.findIndex(e => e.inferred)")
+    page.evaluate(f"window.kkg.selectEdge({inferred})")
+    assert "transitive" in page.locator("#kkg-details .kkg-rule").text_content()
     assert traffic.errors == [] and traffic.requests == []
     page.context.close()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
+from conftest import RunCli
 from ketamine_kg.graph_build.projection import to_network
 from ketamine_kg.pipeline import BuildResult
 from ketamine_kg.visualize import describe_paths, render_html, select_paths
@@ -109,3 +112,30 @@ def test_short_labels_tell_nodes_apart(network: nx.MultiDiGraph) -> None:
     subunits = [n["label"] for n in data["nodes"] if n["label"].startswith("GRIN")]
     assert sorted(subunits) == ["GRIN1", "GRIN2A", "GRIN2B", "GRIN2C", "GRIN2D", "GRIN3A"]
     assert len(set(canvas)) == len(canvas)  # no two nodes read the same on the canvas
+
+
+def test_named_query_lists_the_steps_of_the_page_paths(
+    real_build: BuildResult, ketamine_mdd: nx.MultiDiGraph
+) -> None:
+    from ketamine_kg.queries import run_query
+
+    rows = run_query(real_build, "mechanism_paths", drug="ketamine").as_dicts()
+    listed = {str(r["assertion"]) for r in rows}
+    walked = {s["key"] for steps in ketamine_mdd.graph["path_steps"] for s in steps if not s["outcome"]}
+    assert walked and walked <= listed
+    steps = {(str(r["fromNode"]), str(r["step"]), str(r["toNode"])) for r in rows}
+    for a, b in itertools.pairwise(["ketamine", *CHAIN_41, "synapse assembly"]):
+        assert any(f == a and t == b for f, _s, t in steps), (a, b)
+    assert not any("adverse" in s or s.startswith("has participant") for _f, s, _t in steps)
+
+
+def test_render_path_cli_prints_the_chain_with_evidence(run_cli: RunCli, tmp_path: Path) -> None:
+    out = tmp_path / "path.html"
+    result = run_cli("render", "--path", "ketamine", "major depressive disorder", "--out", out)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("(preclinical) ketamine -[is antagonist of, clinical]-> NMDA receptor")
+    chain = next(line for line in lines if "mTORC1 signalling" in line)
+    assert "-[causally upstream of, positive effect, preclinical]-> AMPA receptor" in chain
+    assert chain.endswith("⇒ [ketamine treats, clinical] MDD")
+    assert out.is_file() and '"paths":[{' in out.read_text(encoding="utf-8")

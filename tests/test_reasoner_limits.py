@@ -138,11 +138,15 @@ def test_build_merge_follows_no_import_and_keeps_them_as_data(
 
 
 @needs_strace
+@pytest.mark.parametrize("kind", ["file", "http"])
 def test_java_sandbox_refuses_files_and_sockets_it_was_not_given(
-    importing: tuple[Path, Path, str], canary: tuple[str, list[str]], tmp_path: Path
+    kind: str, importing: tuple[Path, Path, str], canary: tuple[str, list[str]], tmp_path: Path
 ) -> None:
-    """Even given owl:imports directly (bypassing the stripping), HermiT can neither read nor fetch them."""
-    data, planted, base = importing
+    """Even given an owl:imports directly (bypassing the stripping), HermiT can neither read nor fetch it."""
+    _, planted, base = importing
+    target = planted.as_uri() if kind == "file" else f"{base}/x.owl"
+    data = tmp_path / f"{kind}-import.ttl"
+    data.write_text(f"<https://example.org/o> <{OWL.imports}> <{target}> .\n")
     script = tmp_path / "raw_java.py"
     script.write_text(
         "import sys, tempfile\n"
@@ -158,7 +162,12 @@ def test_java_sandbox_refuses_files_and_sockets_it_was_not_given(
     log = tmp_path / "strace.log"
     done = _traced([sys.executable, str(script)], log)
     assert done.returncode != 0  # HermiT stops at the import it may not follow
-    assert "AccessControlException" in done.stderr
+    denied = (
+        f'access denied ("java.io.FilePermission" "{planted}" "read")'
+        if kind == "file"
+        else f'access denied ("java.net.SocketPermission" "127.0.0.1:{base.rsplit(":", 1)[1]}" "connect,resolve")'
+    )
+    assert denied in done.stderr
     assert canary[1] == []
     _no_access(log, planted, base)
 
@@ -191,8 +200,8 @@ def test_stale_reasoning_folders_are_removed(tmp_path: Path) -> None:
 
 
 def test_inferred_facts_are_capped(fixture_source_dir: Path, tmp_path: Path, run_cli: RunCli) -> None:
-    """A 100-link metabolite chain entails about 10,000 new facts: over a cap of 1,000, nothing is written."""
-    chain = make_chain_source(fixture_source_dir, tmp_path / "chain", 100)
+    """A 60-link metabolite chain entails 3,850 new facts: over a cap of 1,000, nothing is written."""
+    chain = make_chain_source(fixture_source_dir, tmp_path / "chain", 60)
     out = tmp_path / "out"
     done = run_cli("build", "--source", chain, "--out", out, "--max-inferred", "1000")
     assert done.returncode == 1

@@ -182,6 +182,22 @@ def test_page_data_matches_the_network(sample: nx.MultiDiGraph) -> None:
     assert widths["clinical"] > widths["preclinical"] > widths["hypothesis"]
 
 
+def test_a_focus_opens_on_rings_around_it(sample: nx.MultiDiGraph) -> None:
+    data = page_data(render_html(focus(sample, "esketamine", 1)))
+    nodes = {n["label"]: (n["x"], n["y"]) for n in data["nodes"]}  # type: ignore[attr-defined]
+    assert nodes.pop("esketamine") == (0.0, 0.0)
+    radii = {round((x * x + y * y) ** 0.5) for x, y in nodes.values()}
+    assert len(radii) == 1 and radii.pop() > 0  # every direct neighbour on the first ring
+    assert data["options"]["physics"]["enabled"] is False  # type: ignore[index]
+
+
+def test_labels_are_culled_by_zoom_and_importance(sample: nx.MultiDiGraph) -> None:
+    data = page_data(render_html(sample))
+    fonts = {n["label"]: n["font"]["size"] for n in data["nodes"]}  # type: ignore[attr-defined]
+    assert fonts["esketamine"] > fonts["CYP2B6"]  # the hub keeps its label longest when zooming out
+    assert data["options"]["nodes"]["scaling"]["label"]["drawThreshold"] >= 6  # type: ignore[index]
+
+
 def test_positions_are_precomputed_and_large_views_skip_physics(sample: nx.MultiDiGraph) -> None:
     data = page_data(render_html(sample))
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.graph_build.atomic import check_replaceable, replace_folder_atomic
 from ketamine_kg.graph_build.export_rdfxml import to_rdfxml
 from ketamine_kg.graph_build.rdf_files import load_rdf_files
 from ketamine_kg.graph_build.serialize import to_turtle
@@ -35,6 +35,7 @@ __all__ = [
     "BuildResult",
     "Summary",
     "build_knowledge_graph",
+    "check_out_dir",
     "render_outputs",
     "write_outputs",
 ]
@@ -188,11 +189,14 @@ def render_outputs(result: BuildResult, progress: Progress | None = None) -> dic
     return {OWL_NAME: owl, TTL_NAME: turtle, HTML_NAME: html.encode("utf-8"), **answers}
 
 
+def check_out_dir(out_dir: Path) -> None:
+    """Fail early (``UserError``) when ``write_outputs`` would refuse ``out_dir``: it holds others' files."""
+    check_replaceable(out_dir, (OWL_NAME, TTL_NAME, HTML_NAME, "queries/"))
+
+
 def write_outputs(files: dict[str, bytes], out_dir: Path) -> list[Path]:
-    """Write every file atomically under ``out_dir`` (names may contain sub-folders)."""
-    written: list[Path] = []
-    for name, data in files.items():
-        path = out_dir / name
-        write_bytes_atomic(path, data)
-        written.append(path)
-    return written
+    """Replace the contents of ``out_dir`` with ``files`` as one set (names may contain sub-folders).
+
+    Readers and killed runs see the whole earlier set or the whole new one, never a mix.
+    """
+    return replace_folder_atomic(out_dir, files)

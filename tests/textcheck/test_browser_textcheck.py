@@ -44,7 +44,10 @@ def test_highlights_links_and_inert_hostile_text(browser: Any, report_page: Path
     )
     assert len(set(colours)) == 3 and "rgba(0, 0, 0, 0)" not in colours
     hrefs = page.eval_on_selector_all("#text a.mention", "els => els.map(e => e.getAttribute('href'))")
-    assert "ketamine-kg.html#esketamine" in hrefs and "ketamine-kg.html#nmda_receptor" in hrefs
+    assert (
+        "ketamine-kg.html#node=kg%3Aesketamine" in hrefs
+        and "ketamine-kg.html#node=kg%3Anmda_receptor" in hrefs
+    )
     # the hostile markup is shown as text, never run or parsed into elements
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert (

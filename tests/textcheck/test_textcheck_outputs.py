@@ -17,8 +17,8 @@ from ketamine_kg.textcheck.model import Result
 from ketamine_kg.vocab import SCHEMA_NS
 
 TEXT = (
-    "Ketamine, once an anaesthetic, is now studied in depression. Esketamine is a metabolite of ketamine.\n"
-    "It may lower cortisol secretion. Esketamine can cause nausea."
+    "Ketamine, once an anaesthetic, is now studied in depression. It may lower cortisol secretion.\n"
+    "Esketamine is a metabolite of ketamine. Esketamine can cause nausea. Its half-life is 7 to 12 hours."
 )
 
 
@@ -42,6 +42,9 @@ def test_json_contract(result: Result) -> None:
     assert e1["verdict"] == "contradicted" and e1["recorded_claim"].startswith("claim_e1")
     hedged = next(c for c in data["claims"] if c["object"] == "cortisol_secretion")
     assert hedged["hedged"] and hedged["subject"] == "ketamine" and hedged["verdict"] == "qualified"
+    number = next(c for c in data["claims"] if c["predicate"] == "quantity")
+    assert number["object"] is None and number["verdict"] == "supported"
+    assert number["quantity"] == {"kind": "half_life", "min": 7.0, "max": 12.0, "unit": "h"}
 
 
 def test_turtle_claim_records_are_deterministic(result: Result, checker: TextChecker) -> None:

@@ -92,8 +92,8 @@ FAMILIES = [
         "spravato",
         "hasAdverseEvent",
         "dissociation",
-        "not_in_graph",
-        "nearest",
+        "supported",
+        "active moiety",
     ),
     (
         "Esketamine often causes dizziness.",
@@ -257,6 +257,15 @@ RULES = [
         "qualified",
         "whole mechanism",
     ),
+    # only through intermediate causal steps (ketamine -> AMPA receptor -> BDNF)
+    (
+        "Ketamine increases BDNF.",
+        "ketamine",
+        "causallyUpstreamOfPositiveEffect",
+        "bdnf",
+        "supported",
+        "causal chain",
+    ),
     # nothing in the graph: the nearest facts are given
     (
         "Ketamine blocks the dopamine transporter.",
@@ -341,4 +350,82 @@ def test_sentences_split_robustly(checker: TextChecker) -> None:
         "Ketamine is given i.v. in clinics, e.g. in the U.S. FDA trials.",
         "Its half-life is 7–12 h.",
         "It blocks NMDA receptors.",
+    ]
+
+
+QUANTITIES = [
+    ("Esketamine has a terminal half-life of 7–12 h.", "esketamine", "half_life", "supported", "within"),
+    (
+        "The half-life of esketamine is roughly 48 hours.",
+        "esketamine",
+        "half_life",
+        "contradicted",
+        "wrong value",
+    ),
+    ("Ketamine's half-life is 3 to 5 hours.", "ketamine", "half_life", "qualified", "overlaps"),
+    (
+        "Esketamine reaches peak concentrations within 20 to 40 minutes.",
+        "esketamine",
+        "tmax",
+        "supported",
+        "within",
+    ),
+    ("Ketamine is given at a dose of 0.5 mg/kg.", "ketamine", "dose_per_weight", "supported", "within"),
+    ("Arketamine has a half-life of 5 h.", "arketamine", "half_life", "not_in_graph", "no stored"),
+]
+
+
+@pytest.mark.parametrize(("text", "subject", "kind", "verdict", "word"), QUANTITIES)
+def test_numbers_with_units_against_stored_quantities(
+    checker: TextChecker, text: str, subject: str, kind: str, verdict: str, word: str
+) -> None:
+    found = [c for c in claims_of(checker, text) if c.predicate == "quantity"]
+    assert len(found) == 1, found
+    claim = found[0]
+    assert (claim.subject, claim.quantity_kind, claim.verdict) == (subject, kind, verdict), claim.reason
+    assert word in claim.reason
+
+
+def test_a_product_is_decided_for_its_active_moiety(checker: TextChecker) -> None:
+    claim = one(checker, "Spravato can cause dizziness.", "spravato", "hasAdverseEvent", "dizziness")
+    assert claim.verdict == "supported" and "active moiety esketamine" in claim.reason
+
+
+def test_long_lasting_is_qualified_by_repeated_dosing(checker: TextChecker) -> None:
+    found = [
+        c
+        for c in claims_of(checker, "Esketamine is a long-lasting antidepressant.")
+        if c.family == "duration"
+    ]
+    assert len(found) == 1
+    claim = found[0]
+    assert (claim.subject, claim.verdict) == ("esketamine", "qualified")
+    assert "repeated dosing" in claim.reason and "spravato dosing_frequency" in claim.reason
+
+
+def test_a_long_line_is_parsed_in_pieces_with_true_offsets(checker: TextChecker) -> None:
+    sentence = "Esketamine blocks NMDA receptors. "
+    text = sentence * 700  # about 24,000 characters on one line: more than one parser piece
+    result = checker.check_text(text)
+    assert len(result.sentences) >= 690
+    assert all(text[s.start : s.end] == s.text for s in result.sentences)
+    assert {(c.subject, c.predicate, c.object, c.verdict) for c in result.claims} == {
+        ("esketamine", "isAntagonistOf", "nmda_receptor", "supported")
+    }
+
+
+def test_a_pronoun_stands_for_the_drug_that_opens_the_sentence_before(checker: TextChecker) -> None:
+    claims = claims_of(checker, "Esketamine is a metabolite of ketamine. Its half-life is 7 to 12 hours.")
+    number = [c for c in claims if c.predicate == "quantity"]
+    assert [(c.subject, c.verdict) for c in number] == [("esketamine", "supported")]
+    # "a metabolite of" is the metabolite pattern, not a role claim "esketamine has role metabolite"
+    assert not [c for c in claims if c.predicate == "hasRole"]
+
+
+def test_a_contrasted_drug_is_not_the_subject(checker: TextChecker) -> None:
+    claims = claims_of(
+        checker, "Ketamine, unlike esketamine, is not approved for treatment-resistant depression."
+    )
+    assert [(c.subject, c.negated, c.verdict) for c in claims if c.predicate == "treats"] == [
+        ("ketamine", True, "supported")
     ]

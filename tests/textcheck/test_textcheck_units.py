@@ -151,3 +151,14 @@ def real_build_schema_properties() -> set[str]:
     from ketamine_kg.ontology.schema import load_schema
 
     return set(load_schema().properties)
+
+
+def test_near_misses_are_suggestions_not_mentions(matcher: EntityMatcher) -> None:
+    text = "Esketamin differs from ketamine; the dysurria was mild."
+    mentions = matcher.find(text)
+    assert [m.entity for m in mentions] == ["ketamine"]
+    assert [(x.text, x.entity) for x in matcher.near_misses(text, mentions)] == [
+        ("Esketamin", "esketamine"),
+        ("dysurria", "dysuria"),
+    ]
+    assert matcher.near_misses("Patients improved markedly over several weeks.", []) == []

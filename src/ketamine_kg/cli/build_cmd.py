@@ -45,11 +45,12 @@ def build(
 ) -> None:
     """Validate the tables, build and reason the ontology, write OWL, Turtle, the HTML view and query answers."""
     from ketamine_kg.ontology.reason import DEFAULT_MAX_INFERRED
-    from ketamine_kg.pipeline import build_knowledge_graph, render_outputs, write_outputs
+    from ketamine_kg.pipeline import build_knowledge_graph, check_out_dir, render_outputs, write_outputs
 
     needs("--reasoner-timeout", reasoner_timeout is not None, "reasoning (it is off: --no-reason)", reason)
     needs("--max-inferred", max_inferred is not None, "reasoning (it is off: --no-reason)", reason)
     start = time.perf_counter()
+    check_out_dir(out)
     result = build_knowledge_graph(
         source,
         reason=reason,

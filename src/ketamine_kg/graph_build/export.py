@@ -24,7 +24,7 @@ from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from ketamine_kg.errors import ExportError
-from ketamine_kg.graph_build.atomic import write_bytes_atomic
+from ketamine_kg.graph_build.atomic import replace_folder_atomic, write_bytes_atomic
 from ketamine_kg.graph_build.statements import RdfInput, as_dataset, asserted_dataset, sorted_triples
 from ketamine_kg.terms import to_rdflib_exact
 from ketamine_kg.vocab import KKG, OWL, PREFIXES, RDF
@@ -193,8 +193,10 @@ def export(graph: RdfInput, fmt: str, out: Path, *, inferred: bool = True) -> Ex
     selected = select_statements(graph, inferred=inferred)
     files = to_bytes(selected, fmt)
     targets = {out / name if name else out: data for name, data in files.items()}
-    for path, data in targets.items():
-        write_bytes_atomic(path, data)
+    if "" in files:
+        write_bytes_atomic(out, files[""])
+    else:  # a folder format (KGX, Neo4j): its files belong together and are replaced as one set
+        replace_folder_atomic(out, files)
     if fmt in RDF_FORMATS:
         triples = len(sorted_triples(as_dataset(selected)))
         log.info("wrote %s (%d statements) to %s", fmt, triples, out)

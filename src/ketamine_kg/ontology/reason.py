@@ -35,6 +35,7 @@ from rdflib.term import Node
 from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
 from ketamine_kg.ontology.schema import Schema
 from ketamine_kg.ontology.triples import schema_iri
+from ketamine_kg.processes import process_alive
 from ketamine_kg.vocab import OWL, PREFIXES, RDF, RDFS
 
 __all__ = [
@@ -96,7 +97,6 @@ class ReasoningReport:
     message: str
     inferred: tuple[Triple, ...] = ()
     seconds: float = 0.0
-    ignored_imports: tuple[str, ...] = ()
 
     @property
     def ran(self) -> bool:
@@ -191,7 +191,7 @@ def remove_stale_folders(root: Path | None = None) -> list[Path]:
         owner = OWNED_FOLDER.match(path.name)
         try:
             stale = (
-                not _alive(int(owner.group(1)))
+                not process_alive(int(owner.group(1)))
                 if owner
                 else time.time() - path.stat().st_mtime > STALE_LEGACY_SECONDS
             )
@@ -203,18 +203,6 @@ def remove_stale_folders(root: Path | None = None) -> list[Path]:
     if removed:
         log.info("removed %d stale reasoning folder(s) left by killed runs", len(removed))
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 def _die_with_parent() -> Callable[[], None] | None:
@@ -274,7 +262,7 @@ def run_reasoner(
     remove_stale_folders()
     with tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
         out, err, returncode = _run_java(java, logical_axioms(graph), Path(tmp), deadline, while_waiting)
-    seconds = deadline.seconds - deadline.remaining()
+    seconds = time.monotonic() - deadline.start
     if returncode != 0:
         if b"InconsistentOntologyException" in err + out:
             culprits = explain_inconsistency(graph, schema)
@@ -296,18 +284,19 @@ def run_reasoner(
         )
     inferred.sort(key=lambda t: tuple(str(x) for x in t))
     log.info("HermiT: consistent, %d inferred facts in %.2f s", len(inferred), seconds)
-    return ReasoningReport("consistent", "consistent (HermiT)", tuple(inferred), seconds, imports)
+    return ReasoningReport("consistent", "consistent (HermiT)", tuple(inferred), seconds)
 
 
 def _run_java(
     java: str, axioms: Graph, tmp: Path, deadline: Deadline, while_waiting: Callable[[], object] | None
 ) -> tuple[bytes, bytes, int]:
     """HermiT's stdout, stderr and exit code, sandboxed (unsandboxed only on a Java with no policy support)."""
+    tmp = tmp.resolve()  # Java checks the resolved path it is given against the policy
     in_path = tmp / "ontology.nt"
     in_path.write_bytes(axioms.serialize(format="nt", encoding="utf-8"))
     policy = tmp / "policy" / "java.policy"  # a sub-folder: HermiT scans only the input's own folder
     policy.parent.mkdir()
-    policy.write_text(sandbox_policy([hermit_home(), tmp]), encoding="utf-8")
+    policy.write_text(sandbox_policy([hermit_home().resolve(), tmp]), encoding="utf-8")
     out, err, code = _communicate(hermit_command(java, in_path, tmp, policy=policy), deadline, while_waiting)
     if code != 0 and NO_SECURITY_MANAGER in err:
         log.warning("this Java cannot sandbox HermiT (no security manager); it runs on the import-free input")

@@ -10,7 +10,7 @@ from ketamine_kg.textcheck.model import Claim, Mention, Sentence
 from ketamine_kg.textcheck.normalise import lower_same_length
 from ketamine_kg.textcheck.patterns import Pattern
 
-__all__ = ["extract_claims", "is_hedged", "is_negated"]
+__all__ = ["antecedents", "extract_claims", "is_hedged", "is_negated"]
 
 DRUG_CATEGORIES = frozenset({"drug"})
 PRONOUN = re.compile(
@@ -39,6 +39,12 @@ COORDINATED_VERB = re.compile(
 MECHANISM = re.compile(r"(?:\bby|\bthrough|\bvia)\s*$")
 OBJECT_WINDOW = 70
 SUBJECT_WINDOW = 140
+# "ketamine, unlike esketamine, is ...": the contrasted drug is not the subject
+CONTRAST = re.compile(
+    r"\b(?:unlike|than|versus|vs\.?|compared\s+(?:with|to)|apart\s+from|except(?:\s+for)?)\s*$"
+)
+RELATIONAL_NOUN = re.compile(r"\s*(?:of|at)\b")
+BETWEEN_MAX = 120  # a "between" phrase ("X, a dissociative anaesthetic") is short
 # a subject does not reach across these: the trigger then belongs to another clause
 CLAUSE_BREAK = re.compile(r";|\bwho\b|\bwhere\b|\bwhen\b|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b|\bthose\b")
 
@@ -53,6 +59,18 @@ def is_hedged(text: str) -> bool:
     return HEDGE.search(lower_same_length(text)) is not None
 
 
+def antecedents(sentences: Sequence[Sentence], mentions: Sequence[Mention], sent: Sentence) -> list[Mention]:
+    """What "it" or "the drug" at the start of ``sent`` can stand for: the drug that opens the latest
+    earlier sentence naming a drug (its likely subject), else nothing."""
+    for earlier in reversed([s for s in sentences if s.end <= sent.start]):
+        drugs = [
+            m for m in mentions if earlier.start <= m.start < earlier.end and m.category in DRUG_CATEGORIES
+        ]
+        if drugs:
+            return [drugs[0]]
+    return []
+
+
 def extract_claims(
     text: str,
     sentences: Sequence[Sentence],
@@ -63,10 +81,11 @@ def extract_claims(
     """Every claim of every sentence, in text order, one per (sentence, subject, predicate, object)."""
     claims: list[Claim] = []
     seen: set[tuple[int, str, str, str]] = set()
+    lowered = lower_same_length(text)
     for sent in sentences:
         inside = [m for m in mentions if m.start >= sent.start and m.end <= sent.end]
-        earlier_drugs = [m for m in mentions if m.end <= sent.start and m.category in DRUG_CATEGORIES]
-        for claim in _sentence_claims(text, sent, inside, earlier_drugs, patterns, negation_offsets):
+        earlier_drugs = antecedents(sentences, mentions, sent)
+        for claim in _sentence_claims(text, lowered, sent, inside, earlier_drugs, patterns, negation_offsets):
             key = (claim.sentence, claim.subject, claim.predicate, claim.object)
             if key not in seen and claim.subject != claim.object:
                 seen.add(key)
@@ -76,13 +95,13 @@ def extract_claims(
 
 def _sentence_claims(
     text: str,
+    lowered: str,
     sent: Sentence,
     mentions: list[Mention],
     earlier_drugs: list[Mention],
     patterns: Sequence[Pattern],
     negation_offsets: Sequence[int],
 ) -> list[Claim]:
-    lowered = lower_same_length(text)
     used: list[tuple[int, int]] = []
     out: list[Claim] = []
     triggers: list[tuple[int, int, Pattern, int]] = []
@@ -100,7 +119,7 @@ def _sentence_claims(
             continue
         if any(x.start < t_end and t_start < x.end and x.category != "chemical_role" for x in mentions):
             continue  # the phrase is part of an entity name
-        found = _pair(text, sent, mentions, earlier_drugs, pattern, t_start, t_end)
+        found = _pair(text, lowered, sent, mentions, earlier_drugs, pattern, t_start, t_end)
         if not found:
             continue
         left, rights = found
@@ -128,6 +147,7 @@ def _shared_subject(
 
 def _pair(
     text: str,
+    lowered: str,
     sent: Sentence,
     mentions: list[Mention],
     earlier_drugs: list[Mention],
@@ -160,7 +180,7 @@ def _pair(
             rights.append(x)
         elif x.category in pattern.right or not COORDINATION.fullmatch(gap):
             break
-    left = named_subject or _left(text, sent, mentions, earlier_drugs, pattern, t_start)
+    left = named_subject or _left(text, lowered, sent, mentions, earlier_drugs, pattern, t_start)
     head = lower_same_length(text[sent.start : t_start])
     if left is None and (MECHANISM.search(head) or not head.strip()):
         later = [x for x in mentions if x.start >= rights[-1].end and x.category in pattern.left]
@@ -172,6 +192,7 @@ def _pair(
 
 def _left(
     text: str,
+    lowered: str,
     sent: Sentence,
     mentions: list[Mention],
     earlier_drugs: list[Mention],
@@ -184,12 +205,13 @@ def _left(
         if x.end <= t_start
         and x.category in pattern.left
         and t_start - x.end <= SUBJECT_WINDOW
-        and not CLAUSE_BREAK.search(lower_same_length(text[x.end : t_start]))
+        and not CLAUSE_BREAK.search(lowered, x.end, t_start)
+        and not CONTRAST.search(lowered, max(sent.start, x.start - 20), x.start)
     ]
     nearest = before[-1] if before else None
     window_start = nearest.end if nearest else sent.start
     pronoun = None
-    for p in PRONOUN.finditer(lower_same_length(text), window_start, t_start):
+    for p in PRONOUN.finditer(lowered, window_start, t_start):
         pronoun = p
     drugs_so_far = earlier_drugs + [x for x in mentions if x.end <= t_start and x.category in DRUG_CATEGORIES]
     if pronoun is not None and drugs_so_far and drugs_so_far[-1].category in pattern.left:
@@ -213,10 +235,16 @@ def _between_claims(
         if left.category not in pattern.left or right.category not in pattern.right:
             continue
         gap = lower_same_length(text[left.end : right.start])
+        if len(gap) > BETWEEN_MAX or RELATIONAL_NOUN.match(lowered_after(text, right.end)):
+            continue  # "X is a metabolite of Y": the role noun belongs to another pattern
         if not re.search(r",|\bis\b|\bas\b|\ban?\b|\bwas\b", gap) or not pattern.regex.fullmatch(gap):
             continue
         out.append(_claim(text, sent, pattern, left, right, left.end, right.start, negation_offsets))
     return out
+
+
+def lowered_after(text: str, pos: int, width: int = 12) -> str:
+    return lower_same_length(text[pos : pos + width])
 
 
 def _claim(
@@ -230,11 +258,8 @@ def _claim(
     negation_offsets: Sequence[int],
 ) -> Claim:
     subject, obj = (left, right) if pattern.direction == "forward" else (right, left)
-    lo, hi = min(left.end, t_start), max(t_end, right.start)
-    stretch = (
-        text[min(left.end, t_start) : right.start] if left.end <= t_start else text[t_start : right.start]
-    )
-    negated = is_negated(stretch) or any(lo <= off < hi for off in negation_offsets)
+    lo, hi = min(left.end, t_start), max(t_end, right.start)  # from the subject (or trigger) to the object
+    negated = is_negated(text[lo : right.start]) or any(lo <= off < hi for off in negation_offsets)
     before = lower_same_length(text[sent.start : t_start])
     framing = pattern.framing
     sentence_text = text[sent.start : sent.end]
@@ -246,11 +271,8 @@ def _claim(
         framing = "off_label"
     elif not framing and re.search(r"\bapproved\b", before):
         framing = "approved"
-    start = (
-        min(x.start for x in (left, right) if x.end > x.start)
-        if left.end > left.start
-        else min(t_start, right.start)
-    )
+    implicit = left.end == left.start  # the subject is the last drug, not named in the sentence
+    start = min(t_start if implicit else left.start, right.start)
     return Claim(
         sentence=sent.index,
         start=start,

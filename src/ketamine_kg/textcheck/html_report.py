@@ -1,6 +1,7 @@
 """The offline HTML report: the text with each sentence highlighted by its verdict and each mention a
-link to the entity's panel in the explorer, then the table of claims. No script at all; every piece of
-the checked text is escaped, and the Content-Security-Policy forbids scripts, requests and frames."""
+link to the entity's panel in the explorer (``ketamine-kg.html#node=kg:<id>``), then the table of
+claims. No script at all; every piece of the checked text is escaped, and the Content-Security-Policy
+forbids scripts, requests and frames."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def to_html(result: Result, explorer: str = "ketamine-kg.html") -> str:
             if m.start < sent.start or m.end > sent.end or m.start < cursor:
                 continue
             parts.append(_e(text[cursor : m.start]))
-            href = f"{explorer}#{quote(m.entity, safe='')}"
+            href = f"{explorer}#node={quote('kg:' + m.entity, safe='')}"  # the explorer selects it
             parts.append(
                 f'<a class="mention" href="{_e(href)}" data-entity="{_e(m.entity)}" '
                 f'title="{_e(m.entity)} ({_e(m.category)})">{_e(m.text)}</a>'

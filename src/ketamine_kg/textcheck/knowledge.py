@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 
 from ketamine_kg.textcheck.matcher import Alias
+from ketamine_kg.textcheck.quantities import StoredQuantity, stored_interval
 from ketamine_kg.vocab import ID_NS, SCHEMA_NS
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class Knowledge:
         class_parents: dict[str, str],
         disjoint_groups: dict[str, str],
         claims: tuple[RecordedClaim, ...],
+        quantities: tuple[StoredQuantity, ...] = (),
     ) -> None:
         self.labels = labels
         self.categories = categories
@@ -86,11 +88,10 @@ class Knowledge:
         self.class_parents = class_parents
         self.disjoint_groups = disjoint_groups
         self.claims = claims
+        self.quantities = quantities
         self._by_subject: dict[str, list[Fact]] = defaultdict(list)
-        self._by_object: dict[str, list[Fact]] = defaultdict(list)
         for f in facts:
             self._by_subject[f.subject].append(f)
-            self._by_object[f.object].append(f)
         self._parents: dict[str, set[str]] = defaultdict(set)
         for f in facts:
             if f.predicate == "isSubtypeOf":
@@ -101,9 +102,6 @@ class Knowledge:
 
     def about(self, entity: str) -> list[Fact]:
         return self._by_subject.get(entity, [])
-
-    def pointing_at(self, entity: str) -> list[Fact]:
-        return self._by_object.get(entity, [])
 
     def between(self, a: str, b: str) -> list[Fact]:
         return [f for f in self.about(a) if f.object == b]
@@ -133,14 +131,6 @@ class Knowledge:
             chain.append(nxt)
             info = self.properties.get(nxt)
         return tuple(chain)
-
-    def class_ancestry(self, category: str) -> list[str]:
-        cls = self.class_of_category.get(category, "")
-        out: list[str] = []
-        while cls and cls not in out:
-            out.append(cls)
-            cls = self.class_parents.get(cls, "")
-        return out
 
     def classes_disjoint(self, a: str, b: str) -> bool:
         """True when no class is below both: siblings of one disjoint group."""
@@ -223,7 +213,13 @@ def knowledge_from_build(result: BuildResult) -> Knowledge:
         for c in source.claims
         if c.claim_triple
     )
+    quantities = []
+    for q in source.quantities:
+        interval = stored_interval(q.value, q.min, q.max, q.unit)
+        if q.about in categories and interval is not None:
+            quantities.append(StoredQuantity(q.id, q.about, q.quantity, *interval, q.evidence, q.sources))
     return Knowledge(
+        quantities=tuple(quantities),
         labels=labels,
         categories=categories,
         aliases=tuple(aliases),

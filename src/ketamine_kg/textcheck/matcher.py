@@ -11,13 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick  # type: ignore[import-not-found]  # ships no type stubs
+from rapidfuzz import fuzz, process
 
-from ketamine_kg.textcheck.model import Mention
+from ketamine_kg.textcheck.model import Mention, Suggestion
 from ketamine_kg.textcheck.normalise import fold, fold_key, plural_variants
 
 __all__ = ["Alias", "EntityMatcher"]
 
 ABBREVIATION_DEFINITION = re.compile(r"\s?\(([A-Z][A-Za-z0-9\-]{1,9})\)")
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]{5,}")
+NEAR_MISS_SCORE = 88
 PMID = re.compile(r"\bPMID:?\s*(\d{4,9})\b")
 
 
@@ -60,6 +63,10 @@ class EntityMatcher:
             self._automaton.add_word(key, (key, tuple(entries)))
         self._automaton.make_automaton()
         self._pmids = dict(pmids or {})
+        # one-word names for near-miss suggestions ("esketamin", "norketamin")
+        self._words = {
+            key: entries[0][0].entity for key, entries in table.items() if " " not in key and len(key) >= 6
+        }
 
     def category(self, entity: str) -> str:
         return self._categories.get(entity, "")
@@ -109,6 +116,22 @@ class EntityMatcher:
                 if not any(a < m.end() and m.start() < b for a, b in taken):
                     extra.append((m.start(), m.end(), entity))
         return sorted(mentions + extra)
+
+    def near_misses(self, text: str, mentions: list[Mention]) -> list[Suggestion]:
+        """Words that are no entity name but nearly one (a misspelling): a suggestion, never a mention."""
+        out: list[Suggestion] = []
+        keys = list(self._words)
+        for m in WORD.finditer(text):
+            if any(x.start < m.end() and m.start() < x.end for x in mentions):
+                continue
+            word = fold_key(m.group())
+            if word in self._words:
+                continue
+            best = process.extractOne(word, keys, scorer=fuzz.ratio, score_cutoff=NEAR_MISS_SCORE)
+            if best is not None:
+                entity = self._words[best[0]]
+                out.append(Suggestion(m.start(), m.end(), m.group(), entity, round(float(best[1]), 1)))
+        return out
 
 
 def _longest_non_overlapping(candidates: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Claim", "Document", "Mention", "Result", "Sentence"]
+__all__ = ["Claim", "Document", "Mention", "Result", "Sentence", "Suggestion"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,17 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A word that is nearly an entity name (a likely misspelling); never counted as a mention."""
+
+    start: int
+    end: int
+    text: str
+    entity: str
+    score: float
+
+
+@dataclass(frozen=True)
 class Claim:
     """One relation claim of a sentence and, once decided, its verdict with the deciding evidence."""
 
@@ -54,6 +65,9 @@ class Claim:
     reason: str = ""
     sources: tuple[str, ...] = ()
     recorded_claim: str | None = None
+    quantity_kind: str = ""  # a number claim: predicate "quantity", no object
+    value: tuple[float, float] | None = None
+    unit: str = ""
     accept: tuple[str, ...] = field(default=(), compare=False, repr=False)  # predicates that also support it
 
 
@@ -63,6 +77,7 @@ class Result:
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
     claims: tuple[Claim, ...]
+    suggestions: tuple[Suggestion, ...] = ()
 
     @property
     def contradicted(self) -> bool:

@@ -3,6 +3,7 @@ negation arcs, on a document whose entity mentions were merged into single token
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -30,15 +31,34 @@ class Parsed:
 
 @cache
 def load_nlp() -> Any:
-    """The small English pipeline (tagger, parser) from its PyPI package; never a download."""
+    """The small English pipeline, parser only (sentences, negation arcs), from its PyPI package; never a download."""
     try:
         import spacy
     except ImportError:
         raise TextExtraUnavailable(INSTALL_HINT) from None
     try:
-        return spacy.load(MODEL, exclude=["ner", "lemmatizer"])
+        return spacy.load(MODEL, exclude=["ner", "lemmatizer", "tagger", "attribute_ruler"])
     except OSError:
         raise TextExtraUnavailable(INSTALL_HINT) from None
+
+
+CHUNK = 20_000  # characters parsed at a time: a line break, else the last space before this
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """(offset, piece) of every line, long lines cut at a space so the parser's memory stays bounded."""
+    out: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        pos = 0
+        while len(line) - pos > CHUNK:
+            cut = line.rfind(" ", pos, pos + CHUNK)
+            cut = cut if cut > pos else pos + CHUNK
+            out.append((offset + pos, line[pos:cut]))
+            pos = cut
+        out.append((offset + pos, line[pos:]))
+        offset += len(line) + 1
+    return out
 
 
 def parse(text: str, spans: list[tuple[int, int]]) -> Parsed:
@@ -46,17 +66,17 @@ def parse(text: str, spans: list[tuple[int, int]]) -> Parsed:
     nlp = load_nlp()
     sentences: list[tuple[int, int]] = []
     negations: list[int] = []
-    offset = 0
-    for line in text.split("\n"):
-        start = offset
-        offset += len(line) + 1
+    ordered = sorted(spans)
+    for start, line in _segments(text):
         if not line.strip():
             continue
         doc = nlp.make_doc(line)
+        first = bisect.bisect_left(ordered, (start, start))
+        last = bisect.bisect_left(ordered, (start + len(line) + 1, 0))
         with doc.retokenize() as retokenizer:
             taken: set[int] = set()
-            for a, b in spans:
-                if a >= start and b <= start + len(line):
+            for a, b in ordered[first:last]:
+                if b <= start + len(line):
                     span = doc.char_span(a - start, b - start, alignment_mode="expand")
                     if span is not None and len(span) > 1 and not taken & set(range(span.start, span.end)):
                         retokenizer.merge(span)

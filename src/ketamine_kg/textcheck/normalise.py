@@ -66,6 +66,9 @@ class Folded:
 
 def lower_same_length(text: str) -> str:
     """Lower-case character by character, keeping the length (offsets stay valid)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 

@@ -47,9 +47,6 @@ class Pattern:
     framing: str
     implicit_subject: bool
 
-    def subject_categories(self) -> frozenset[str]:
-        return self.left if self.direction == "forward" else self.right
-
 
 def parse_patterns(text: str, name: str = "patterns.tsv") -> tuple[Pattern, ...]:
     """Parse the table; a malformed row is a UserError naming file, row and column."""

@@ -77,7 +77,7 @@ def to_dict(result: Result) -> dict[str, Any]:
                 "end": c.end,
                 "subject": c.subject,
                 "predicate": c.predicate,
-                "object": c.object,
+                "object": c.object or None,
                 "negated": c.negated,
                 "hedged": c.hedged,
                 "framing": c.framing or None,
@@ -86,8 +86,24 @@ def to_dict(result: Result) -> dict[str, Any]:
                 "reason": c.reason,
                 "sources": list(c.sources),
                 "recorded_claim": c.recorded_claim,
+                **(
+                    {
+                        "quantity": {
+                            "kind": c.quantity_kind,
+                            "min": c.value[0],
+                            "max": c.value[1],
+                            "unit": c.unit,
+                        }
+                    }
+                    if c.value is not None
+                    else {}
+                ),
             }
             for c in result.claims
+        ],
+        "suggestions": [
+            {"start": x.start, "end": x.end, "text": x.text, "entity": x.entity, "score": x.score}
+            for x in result.suggestions
         ],
         "summary": {v: sum(c.verdict == v for c in result.claims) for v in STATUS_OF_VERDICT},
     }
@@ -95,6 +111,13 @@ def to_dict(result: Result) -> dict[str, Any]:
 
 def to_json(result: Result) -> str:
     return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def describe(claim: Claim) -> str:
+    """A claim in one line: "s p o", or "s quantity kind=value unit"."""
+    if claim.quantity_kind:
+        return f"{claim.subject} {claim.quantity_kind} = {claim.trigger}"
+    return f"{claim.subject} {claim.predicate} {claim.object}"
 
 
 def _sentence_text(result: Result, claim: Claim) -> str:
@@ -114,14 +137,15 @@ def to_turtle(result: Result) -> str:
     for claim in result.claims:
         node = KG[claim_id(result, claim)]
         g.add((node, RDF.type, KKG.Claim))
-        g.add((node, RDFS.label, Literal(f"{claim.subject} {claim.predicate} {claim.object}")))
+        g.add((node, RDFS.label, Literal(describe(claim))))
         g.add((node, KKG.statement, Literal(_sentence_text(result, claim))))
         g.add((node, KKG.claimStatus, Literal(STATUS_OF_VERDICT[claim.verdict])))
         g.add((node, DCTERMS.source, doc))
-        g.add((node, KKG.claimSubject, KG[claim.subject]))
-        g.add((node, KKG.claimPredicate, URIRef(SCHEMA_NS + claim.predicate)))
-        g.add((node, KKG.claimObject, KG[claim.object]))
-        for entity in sorted({claim.subject, claim.object}):
+        if claim.object:
+            g.add((node, KKG.claimSubject, KG[claim.subject]))
+            g.add((node, KKG.claimPredicate, URIRef(SCHEMA_NS + claim.predicate)))
+            g.add((node, KKG.claimObject, KG[claim.object]))
+        for entity in sorted({claim.subject, claim.object} - {""}):
             g.add((node, KKG.isAbout, KG[entity]))
         for source in claim.sources:
             g.add((node, KKG.decidedBy, KG[source]))
@@ -144,16 +168,16 @@ def to_tsv(result: Result) -> str:
     for claim in result.claims:
         row = {
             "id": claim_id(result, claim),
-            "label": f"{claim.subject} {claim.predicate} {claim.object}",
+            "label": describe(claim),
             "statement": _sentence_text(result, claim),
             "section": result.document.path,
             "status": STATUS_OF_VERDICT[claim.verdict],
-            "about": "|".join(sorted({claim.subject, claim.object})),
+            "about": "|".join(sorted({claim.subject, claim.object} - {""})),
             "decided_by": "|".join(claim.sources),
             "correction": "",
             "error_code": "",
-            "claim_subject": claim.subject,
-            "claim_predicate": claim.predicate,
+            "claim_subject": claim.subject if claim.object else "",
+            "claim_predicate": claim.predicate if claim.object else "",
             "claim_object": claim.object,
             "note": f"check-text {claim.verdict}: {claim.reason}",
         }
@@ -169,7 +193,7 @@ def to_table_rows(result: Result) -> list[tuple[str, str, str, str, str]]:
         rows.append(
             (
                 _sentence_text(result, c),
-                f"{c.subject} {c.predicate} {c.object}{flags}",
+                f"{describe(c)}{flags}",
                 c.verdict,
                 c.reason,
                 ", ".join(c.sources),

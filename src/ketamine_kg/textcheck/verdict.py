@@ -1,11 +1,13 @@
 """Verdict rules: decide each claim against the graph's facts (asserted and inferred).
 
-In order: contradicted (disjoint properties or classes, an adverse effect framed as a benefit, the
-opposite sign, a negated claim against an asserted fact, "approved" against off-label use); then the
-facts that support the claim decide between qualified (only a hypothesis; off-label; a regimen or
-population qualifier the sentence drops; only a narrower condition; prevention; not the whole
-mechanism) and supported; without support the recorded article claims are one more signal; else
-not_in_graph with the nearest facts.
+In order: contradicted (disjoint properties or classes, the wrong direction of an asymmetric property,
+an adverse effect framed as a benefit or as something the drug lowers, the opposite sign, a negated
+claim against an asserted fact, "approved" against off-label use); then the facts that support the
+claim (directly, through a sub-property or subtype, or through a signed causal chain) decide between
+qualified (only a hypothesis; off-label; a regimen or population qualifier the sentence drops; only a
+narrower condition; prevention; not the whole mechanism) and supported; without support the recorded
+article claims are one more signal; else not_in_graph with the nearest facts. A claim about a product
+the graph knows nothing about is decided for its active moiety.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 from ketamine_kg.textcheck.knowledge import Fact, Knowledge
 from ketamine_kg.textcheck.model import Claim
 
-__all__ = ["decide", "decide_all"]
+__all__ = ["active_moieties", "causal_chain", "decide", "decide_all", "related_drugs"]
 
 POSITIVE = {"causallyUpstreamOfPositiveEffect", "positivelyRegulates"}
 NEGATIVE = {"causallyUpstreamOfNegativeEffect", "negativelyRegulates"}
@@ -56,8 +58,57 @@ def decide_all(
     return [decide(c, k, sentences.get(c.sentence, ""), use_recorded) for c in claims]
 
 
+def active_moieties(k: Knowledge, entity: str) -> list[str]:
+    """A product's active ingredients and the drugs they are salts of (Spravato -> esketamine HCl -> esketamine)."""
+    out: list[str] = []
+    todo = [entity]
+    while todo:
+        current = todo.pop(0)
+        for f in k.about(current):
+            if (
+                f.predicate in {"hasActiveIngredient", "isSaltFormOf"}
+                and f.object not in out
+                and f.object != entity
+            ):
+                out.append(f.object)
+                todo.append(f.object)
+    return out
+
+
+def related_drugs(k: Knowledge, entity: str) -> list[str]:
+    """Its active moieties, the products and salts made of it, and the racemate it is part of."""
+    out = active_moieties(k, entity)
+    for f in k.facts:
+        if f.predicate in {"hasActiveIngredient", "isSaltFormOf"} and entity in (
+            f.object,
+            *active_moieties(k, f.object),
+        ):
+            out.append(f.subject)
+        if f.predicate == "hasPart" and f.object == entity and k.categories.get(f.subject) == "drug":
+            out.append(f.subject)
+    return sorted(set(out) - {entity})
+
+
 def decide(claim: Claim, k: Knowledge, sentence: str = "", use_recorded: bool = True) -> Claim:
-    """The claim with its verdict, reason, deciding sources and matching recorded claim."""
+    """The claim with its verdict, reason, deciding sources and matching recorded claim.
+
+    A claim about a product or salt the graph knows nothing about is decided for its active moiety.
+    """
+    decided = _decide(claim, k, sentence, use_recorded)
+    if decided.verdict != "not_in_graph" or claim.predicate in {"hasActiveIngredient", "isSaltFormOf"}:
+        return decided
+    for moiety in active_moieties(k, claim.subject):
+        other = _decide(dataclasses.replace(claim, subject=moiety), k, sentence, use_recorded)
+        if other.verdict != "not_in_graph":
+            return dataclasses.replace(
+                other,
+                subject=claim.subject,
+                reason=f"through its active moiety {k.label(moiety)}: {other.reason}",
+            )
+    return decided
+
+
+def _decide(claim: Claim, k: Knowledge, sentence: str, use_recorded: bool) -> Claim:
     recorded = k.recorded(claim.subject, claim.predicate, claim.object)
     decided = _contradiction(claim, k) or _by_support(claim, k, sentence)
     if decided is None and use_recorded and recorded is not None:
@@ -162,6 +213,7 @@ def _supporting(claim: Claim, k: Knowledge) -> tuple[list[Fact], list[Fact]]:
     preds = k.sub_properties(p) | {a for a in claim.accept if not a.startswith("^")}
     reverse = {a[1:] for a in claim.accept if a.startswith("^")}
     exact: list[Fact] = []
+    below: list[Fact] = []  # facts about a subtype of the object, after the direct ones
     narrower: list[Fact] = []
     for f in k.about(s):
         if f.predicate not in preds:
@@ -169,7 +221,8 @@ def _supporting(claim: Claim, k: Knowledge) -> tuple[list[Fact], list[Fact]]:
         if f.object == o:
             exact.append(f)
         elif o in k.ancestors(f.object):
-            (narrower if p in POPULATION_PREDICATES else exact).append(f)
+            (narrower if p in POPULATION_PREDICATES else below).append(f)
+    exact += below
     exact += [f for f in k.about(o) if f.predicate in reverse and f.object == s]
     if p == "hasAdverseEvent" and not exact:
         # an adverse effect whose phenotypes include the object (ketamine uropathy -> cystitis -> dysuria)
@@ -181,11 +234,56 @@ def _supporting(claim: Claim, k: Knowledge) -> tuple[list[Fact], list[Fact]]:
     return exact, narrower
 
 
+SIGN = {
+    "causallyUpstreamOfPositiveEffect": 1,
+    "positivelyRegulates": 1,
+    "causallyUpstreamOfNegativeEffect": -1,
+    "negativelyRegulates": -1,
+}
+MAX_CHAIN = 3
+
+
+def causal_chain(k: Knowledge, start: str, goal: str, sign: int) -> list[Fact] | None:
+    """The shortest chain of signed causal facts from ``start`` to ``goal`` whose signs multiply to ``sign``."""
+    frontier: list[tuple[str, int, list[Fact]]] = [(start, 1, [])]
+    seen = {(start, 1)}
+    for _ in range(MAX_CHAIN):
+        nxt: list[tuple[str, int, list[Fact]]] = []
+        for node, acc, path in frontier:
+            for f in k.about(node):
+                step = SIGN.get(f.predicate)
+                if step is None:
+                    continue
+                state = (f.object, acc * step)
+                if f.object == goal and acc * step == sign and path:
+                    return [*path, f]
+                if state not in seen:
+                    seen.add(state)
+                    nxt.append((f.object, acc * step, [*path, f]))
+        frontier = nxt
+    return None
+
+
+def _by_chain(claim: Claim, k: Knowledge) -> Claim | None:
+    """An effect claim the graph holds only through intermediate steps (ketamine -> AMPA receptor -> BDNF)."""
+    sign = SIGN.get(claim.predicate)
+    if sign is None or claim.negated:
+        return None
+    chain = causal_chain(k, claim.subject, claim.object, sign)
+    if chain is None:
+        return None
+    steps = " -> ".join([k.label(chain[0].subject), *(k.label(f.object) for f in chain)])
+    weakest = [f for f in chain if f.evidence == "hypothesis"]
+    verdict = "qualified" if weakest else "supported"
+    why = "only as a hypothesis " if weakest else ""
+    return _with(claim, verdict, f"the graph holds it {why}through a causal chain: {steps}", chain)
+
+
 def _by_support(claim: Claim, k: Knowledge, sentence: str) -> Claim | None:
     exact, narrower = _supporting(claim, k)
     facts = exact or narrower
     if not facts:
-        return None
+        return _by_chain(claim, k)
     lowered = sentence.lower()
     asserted = [f for f in facts if f.evidence != "hypothesis"]
     if claim.negated and claim.framing == "approved":

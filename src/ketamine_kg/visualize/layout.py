@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-__all__ = ["sector_layout"]
+__all__ = ["concentric_layout", "sector_layout"]
 
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 
@@ -42,4 +42,28 @@ def sector_layout(
             angle = start + gap / 2 + turn * (share - gap)
             positions[node] = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
         start += share
+    return positions
+
+
+def concentric_layout(
+    rings: Sequence[Sequence[str]], *, spacing: float = 70.0, gap: float = 200.0
+) -> dict[str, tuple[float, float]]:
+    """Positions on concentric circles: ``rings[0]`` (the focus) at the centre, ring k on circle k.
+
+    Each circle is wide enough to give every node ``spacing`` units of arc; nodes keep the order
+    given (callers sort them by category, then label, so kinds of neighbour sit together).
+
+    >>> concentric_layout([["a"], ["b", "c"]])["a"]
+    (0.0, 0.0)
+    """
+    positions: dict[str, tuple[float, float]] = {}
+    radius = 0.0
+    for k, ring in enumerate(rings):
+        if not ring:
+            continue
+        if k:
+            radius = max(radius + gap, spacing * len(ring) / (2.0 * math.pi))
+        for i, node in enumerate(ring):
+            angle = 2.0 * math.pi * i / len(ring)
+            positions[node] = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
     return positions

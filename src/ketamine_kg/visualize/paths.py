@@ -4,10 +4,13 @@ A step follows one asserted relation in its own direction, of a kind the network
 mechanistic (``graph["mechanism_kinds"]``: target binding, causal effect or regulation,
 participation, part-of). Inferred edges are never followed, so no path walks back along the inverse
 of an edge it already has, and adverse effects, clinical relations, sources and trials are never
-crossed unless ``relations="all"`` (every asserted relation, forward) is asked for. When no mechanistic chain reaches a condition, the path is the
-drug's mechanism chains closed by its clinical relation to the condition (``treats``/``studied to
-treat``; ``treats`` preferred): the graph records how the drug acts and, separately, that it treats
-the condition. Such chains must end with a causal step (an effect, not a bare pathway membership).
+crossed unless ``relations="all"`` (every asserted relation, forward) is asked for.
+
+When no mechanistic chain reaches a condition, the paths are the drug's mechanism chains closed by
+its clinical relation to the condition (``treats`` preferred to ``studied to treat``): the graph
+records how the drug acts and, separately, that it treats the condition; it does not claim that the
+last process causes remission. Such chains must end with a causal step (an effect, not a bare
+pathway membership).
 
 Ranking: paths whose first step binds a molecular target come first (a mechanism starts where the
 drug binds), then by evidence grade (the weakest step: clinical > preclinical > in vitro >

@@ -25,7 +25,8 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from ketamine_kg.graph_build.atomic import write_text_atomic
-from ketamine_kg.visualize.layout import sector_layout
+from ketamine_kg.visualize.layout import concentric_layout, sector_layout
+from ketamine_kg.visualize.paths import mechanism_paths, path_grade
 from ketamine_kg.visualize.style import (
     EVIDENCE_STYLES,
     CategoryStyle,
@@ -41,6 +42,8 @@ __all__ = ["PHYSICS_NODE_LIMIT", "NetworkView", "render_html", "view", "write_ht
 #: Whole views larger than this open on an overview (main drugs and their direct neighbours).
 OVERVIEW_NODE_LIMIT = 60
 _OVERVIEW_KINDS = frozenset({"binding", "clinical", "metabolism", "part"})
+#: Mechanism paths listed per drug and condition in a whole or focused view.
+_PAGE_PATHS = 5
 #: Views up to this many nodes are refined with (bounded) physics in the browser; larger ones are
 #: drawn straight from the precomputed layout.
 PHYSICS_NODE_LIMIT = 300
@@ -102,9 +105,14 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
     paths = [[index[n] for n in path] for path in network.graph.get("paths", [])]
     large = len(keys) > PHYSICS_NODE_LIMIT
     net = Network(directed=True, height="100%", width="100%")
-    _fill_nodes(
-        net, network, keys, styles, sector_layout(list(groups.values()), dict(network.degree())), paths
-    )
+    focus_node = network.graph.get("focus", {}).get("node")
+    if focus_node in network:
+        # a focus opens on rings around it (its own layout, so no physics reshuffles it)
+        positions = concentric_layout(_rings(network, focus_node, category_order(codes)))
+        physics = False if physics is None else physics
+    else:
+        positions = sector_layout(list(groups.values()), dict(network.degree()))
+    _fill_nodes(net, network, keys, styles, positions, paths)
     drawn, folded = _fold_mirrors(network)
     edge_info = _fill_edges(net, drawn, folded, index, paths)
     edge_ids = {(u, v, k): j for j, (u, v, k, _) in enumerate(drawn)}
@@ -117,7 +125,6 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
     }
     vocabulary = network.graph.get("vocabulary", {})
     evidence_labels = vocabulary.get("evidence_level", {})
-    focus_node = network.graph.get("focus", {}).get("node")
     return {
         "title": title,
         "nodes": vis_nodes,
@@ -158,10 +165,24 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
         "vocabulary": vocabulary,
         "paths": _path_data(network, index, edge_ids),
         "overview": _overview(network, index),
+        "mechanisms": _mechanisms(network, index, edge_ids),
         "focus": index.get(focus_node) if focus_node is not None else None,
         "options": _vis_options(large, (not large) if physics is None else physics),
         "large": large,
     }
+
+
+def _rings(network: nx.MultiDiGraph, centre: str, order: list[str]) -> list[list[str]]:
+    """Nodes by relation steps from ``centre`` (either direction), each ring by category then label."""
+    distance = nx.single_source_shortest_path_length(network.to_undirected(as_view=True), centre)
+    rank = {code: i for i, code in enumerate(order)}
+    rings: list[list[str]] = [[] for _ in range(max(distance.values(), default=0) + 2)]
+    for node in network:
+        rings[distance.get(node, len(rings) - 1)].append(node)
+    return [
+        sorted(ring, key=lambda n: (rank.get(str(network.nodes[n].get("category", "")), 0), str(network.nodes[n].get("label", n)), n))
+        for ring in rings
+    ]  # fmt: skip
 
 
 def _fill_nodes(
@@ -173,6 +194,7 @@ def _fill_nodes(
     paths: list[list[int]],
 ) -> None:
     """Append vis nodes to pyvis's list directly (its add_node is O(n) per call)."""
+    degree = dict(network.degree())
     on_path = {n for p in paths for n in p}
     ends = {p[0] for p in paths} | {p[-1] for p in paths}
     focus_node = network.graph.get("focus", {}).get("node")
@@ -180,11 +202,12 @@ def _fill_nodes(
         data = network.nodes[key]
         style = styles[str(data.get("category", ""))]
         x, y = positions[key]
-        size = 10.0 + min(14.0, 2.0 * math.sqrt(network.degree(key)))
+        weight = 2.0 * math.sqrt(degree[key])
+        size = 10.0 + min(14.0, weight)
         node: dict[str, Any] = {
             "id": i, "label": _short(str(data.get("short_label") or data.get("label", key)), 28), "x": x, "y": y,
             "shape": style.shape, "color": style.color, "size": round(size, 1), "cat": str(data.get("category", "")),
-            "font": {"size": round(11 + min(9.0, 2.0 * math.sqrt(network.degree(key))))},
+            "font": {"size": round(11 + min(9.0, weight))},
         }  # fmt: skip
         if i in on_path or key == focus_node:
             node["borderWidth"] = 4
@@ -253,11 +276,21 @@ def _fill_edges(
     return edge_info
 
 
+def _main_drugs(network: nx.MultiDiGraph) -> list[str]:
+    """The drugs the graph is about: degree at least a tenth of the best-connected drug's."""
+    drugs = [n for n, d in network.nodes(data=True) if d.get("category") == "drug"]
+    if not drugs:
+        return []
+    degree = dict(network.degree(drugs))
+    top = max(degree.values())
+    return sorted(d for d in drugs if degree[d] * 10 >= top)
+
+
 def _overview(network: nx.MultiDiGraph, index: dict[str, int]) -> list[int] | None:
     """Node ids of the opening overview of a large whole view, or None to open on everything.
 
-    The main drugs (degree at least a tenth of the best-connected drug's) with their direct targets,
-    conditions, metabolites and parts; for graphs without drugs, the 40 best-connected nodes.
+    The main drugs with their direct targets, conditions, metabolites and parts; for graphs without
+    drugs, the 40 best-connected nodes.
     """
     graph = network.graph
     if (
@@ -267,45 +300,68 @@ def _overview(network: nx.MultiDiGraph, index: dict[str, int]) -> list[int] | No
         or graph.get("categories")
     ):
         return None
-    degree = dict(network.degree())
-    drugs = [n for n, d in network.nodes(data=True) if d.get("category") == "drug"]
-    if not drugs:
+    core = _main_drugs(network)
+    if not core:
+        degree = dict(network.degree())
         return sorted(index[n] for n in sorted(network, key=lambda n: (-degree[n], str(n)))[:40])
-    top = max(degree[d] for d in drugs)
-    core = {d for d in drugs if degree[d] * 10 >= top}
     keep = set(core)
-    for u, v, data in network.edges(data=True):
-        if u in core and not data.get("inferred") and data.get("kind") in _OVERVIEW_KINDS:
+    for _u, v, data in network.out_edges(core, data=True):
+        if not data.get("inferred") and data.get("kind") in _OVERVIEW_KINDS:
             keep.add(v)
     return sorted(index[n] for n in keep)
+
+
+def _path_record(
+    steps: list[dict[str, Any]], grade: str, index: dict[str, int], edge_ids: dict[tuple[str, str, str], int]
+) -> dict[str, Any]:
+    """One path for the page: node ids, and each step with its drawn edge, relation and evidence."""
+    return {
+        "nodes": [index[steps[0]["from"]], *[index[s["to"]] for s in steps]] if steps else [],
+        "grade": grade,
+        "steps": [
+            {
+                "from": index[s["from"]],
+                "to": index[s["to"]],
+                "edge": edge_ids.get((s["from"], s["to"], s["key"])),
+                "relation": s["relation"],
+                "evidence": s["evidence"],
+                "outcome": s["outcome"],
+            }
+            for s in steps
+        ],
+    }
 
 
 def _path_data(
     network: nx.MultiDiGraph, index: dict[str, int], edge_ids: dict[tuple[str, str, str], int]
 ) -> list[dict[str, Any]]:
-    """The paths for the page: node ids, and each step with its drawn edge, relation and evidence."""
-    steps_of = network.graph.get("path_steps") or []
+    """The paths of a ``select_paths`` view, for the page."""
     grades = network.graph.get("path_grades") or []
+    return [
+        _path_record(steps, grades[i] if i < len(grades) else "", index, edge_ids)
+        for i, steps in enumerate(network.graph.get("path_steps") or [])
+    ]
+
+
+def _mechanisms(
+    network: nx.MultiDiGraph, index: dict[str, int], edge_ids: dict[tuple[str, str, str], int]
+) -> list[dict[str, Any]]:
+    """For the page's own path list: the best mechanism paths from each main drug to each condition it
+    treats or was studied for (the same search as ``render --path``)."""
+    if network.graph.get("paths") or not network.graph.get("mechanism_kinds"):
+        return []
     out: list[dict[str, Any]] = []
-    for i, path in enumerate(network.graph.get("paths", [])):
-        steps = steps_of[i] if i < len(steps_of) else []
-        out.append(
-            {
-                "nodes": [index[n] for n in path],
-                "grade": grades[i] if i < len(grades) else "",
-                "steps": [
-                    {
-                        "from": index[s["from"]],
-                        "to": index[s["to"]],
-                        "edge": edge_ids.get((s["from"], s["to"], s["key"])),
-                        "relation": s["relation"],
-                        "evidence": s["evidence"],
-                        "outcome": s["outcome"],
-                    }
-                    for s in steps
-                ],
-            }
-        )
+    for drug in _main_drugs(network):
+        conditions = sorted(
+            {v for _u, v, d in network.out_edges(drug, data=True) if d.get("kind") == "clinical" and not d.get("inferred")}
+        )  # fmt: skip
+        for condition in conditions:
+            found = mechanism_paths(network, drug, condition, max_paths=_PAGE_PATHS)
+            if found:
+                records = [
+                    _path_record([s.as_dict() for s in p], path_grade(p), index, edge_ids) for p in found
+                ]
+                out.append({"from": index[drug], "to": index[condition], "paths": records})
     return out
 
 

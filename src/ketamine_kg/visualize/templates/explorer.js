@@ -21,6 +21,7 @@
     nodeHidden: data.nodes.map(function () { return false; }),
     edgeHidden: data.edges.map(function () { return false; }),
     keepNodes: null, keepEdges: null,
+    manualHidden: new Set(), onlySet: null, pinned: new Set(), urlFocus: null,
     selected: null, firstDraw: null
   };
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
@@ -122,8 +123,7 @@
   function applyFilters() {
     var nodeUpdates = [], edgeUpdates = [];
     data.nodes.forEach(function (n) {
-      var hide = state.hiddenCats.has(n.cat) || (state.manualHidden !== undefined && state.manualHidden.has(n.id)) ||
-        (state.onlySet !== undefined && state.onlySet !== null && !state.onlySet.has(n.id));
+      var hide = state.hiddenCats.has(n.cat) || state.manualHidden.has(n.id) || (state.onlySet !== null && !state.onlySet.has(n.id));
       if (hide !== state.nodeHidden[n.id]) { state.nodeHidden[n.id] = hide; nodeUpdates.push({ id: n.id, hidden: hide }); }
     });
     data.edges.forEach(function (e) {
@@ -601,11 +601,9 @@
     network.selectNodes(path.nodes);
     network.fit({ nodes: path.nodes, animation: false });
   }
-  if (data.paths && data.paths.length) {
-    pathsBox.appendChild(el("h3", null, "Mechanism paths (" + data.paths.length + ")"));
-    pathsBox.appendChild(el("p", "kkg-hint", "Best evidence first; each step names its relation and evidence. Click a path to show it."));
+  function pathList(paths) {
     var ol = el("ol", "kkg-path-list");
-    data.paths.forEach(function (path, p) {
+    paths.forEach(function (path, p) {
       var li = el("li", "kkg-path");
       li.dataset.path = String(p);
       var head = el("button", "kkg-link kkg-path-head", displayName(path.nodes[0]) + " → " + displayName(path.nodes[path.nodes.length - 1]));
@@ -628,13 +626,45 @@
       li.appendChild(steps);
       ol.appendChild(li);
     });
-    pathsBox.appendChild(ol);
+    return ol;
+  }
+  var PATH_HINT = "Best evidence first; each step names its relation and evidence. Click a path to show it.";
+  if (data.paths && data.paths.length) {
+    pathsBox.appendChild(el("h3", null, "Mechanism paths (" + data.paths.length + ")"));
+    pathsBox.appendChild(el("p", "kkg-hint", PATH_HINT));
+    pathsBox.appendChild(pathList(data.paths));
+  } else if (data.mechanisms && data.mechanisms.length) {
+    // The same path search as `render --path`, run for each main drug and the conditions it treats.
+    pathsBox.appendChild(el("h3", null, "Mechanism paths"));
+    var chooser = el("select");
+    chooser.id = "kkg-mechanism";
+    chooser.setAttribute("aria-label", "Drug and condition");
+    chooser.appendChild(el("option", null, "Choose a drug and condition…"));
+    data.mechanisms.forEach(function (m, i) {
+      var o = el("option", null, displayName(m.from) + " → " + displayName(m.to) + " (" + m.paths.length + ")");
+      o.value = String(i);
+      chooser.appendChild(o);
+    });
+    var mechBox = el("div");
+    chooser.addEventListener("change", function () {
+      clear(mechBox);
+      var m = data.mechanisms[Number(chooser.value)];
+      if (!m) { return; }
+      if (state.onlySet !== null) {
+        m.paths.forEach(function (p) { p.nodes.forEach(function (n) { state.onlySet.add(n); }); });
+        applyFilters();
+        showOverviewLine();
+      }
+      mechBox.appendChild(el("p", "kkg-hint", PATH_HINT));
+      mechBox.appendChild(pathList(m.paths));
+      showPath(m.paths[0]);
+    });
+    pathsBox.appendChild(chooser);
+    pathsBox.appendChild(mechBox);
   }
   if (data.focus !== null && data.focus !== undefined) { showNode(data.focus); }
 
   // ------------------------------------------------------------------ view tools: fit, reset, only, hide
-  state.manualHidden = new Set();
-  state.onlySet = null;
   function applyVisibility() {
     applyFilters();
     relayout();
@@ -673,6 +703,21 @@
     clearSelection();
     applyVisibility();
   });
+
+  // Legend and panel collapse (narrow windows start with the legend collapsed).
+  function collapsible(buttonId, bodyClass) {
+    var button = document.getElementById(buttonId);
+    function set(open) {
+      document.body.classList.toggle(bodyClass, !open);
+      button.setAttribute("aria-pressed", String(open));
+      network.redraw();
+    }
+    button.addEventListener("click", function () { set(document.body.classList.contains(bodyClass)); });
+    return set;
+  }
+  var setSidebar = collapsible("kkg-toggle-sidebar", "kkg-no-sidebar");
+  var setPanel = collapsible("kkg-toggle-panel", "kkg-no-panel");
+  if (window.innerWidth <= 1100) { setSidebar(false); }
 
   // ------------------------------------------------------------------ claims browser
   var claimsBox = document.getElementById("kkg-claims");
@@ -837,7 +882,6 @@
     applyVisibility(); showOverviewLine(); writeHash();
   });
   var pinButton = document.getElementById("kkg-pin");
-  state.pinned = new Set();
   pinButton.addEventListener("click", function () {
     if (!state.selected || state.selected.node === undefined) { return; }
     var id = state.selected.node, pin = !state.pinned.has(id);
@@ -925,6 +969,7 @@
 
   window.kkg = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,
+    setSidebar: setSidebar, setPanel: setPanel,
     search: search, suggestions: suggestions, expand: expand, concentric: concentric, metabolismTree: metabolismTree, svgText: svgText, pngURL: pngURL, focusNode: focusNode, showPath: showPath, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
     visibleCounts: function () {
       return {
