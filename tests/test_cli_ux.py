@@ -80,6 +80,20 @@ def test_a_lower_inference_cap_is_not_answered_from_the_cache(
         load_graph(fixture_source_dir, max_inferred=0)
 
 
+def test_a_cached_graph_exports_byte_identical_turtle(
+    fixture_source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: read back through the store, 0.30 came out as 0.3 and 1.0 as "1"^^xsd:decimal."""
+    from ketamine_kg.graph_build.serialize import to_turtle
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cold = load_graph(fixture_source_dir, reason=False)
+    warm = load_graph(fixture_source_dir, reason=False)
+    assert warm.from_cache and warm.build is None and cold.build is not None
+    assert to_turtle(warm.rdf_graph()) == to_turtle(cold.build.graph)
+    assert b"0.30" in to_turtle(warm.rdf_graph())
+
+
 def test_a_damaged_cache_entry_is_rebuilt(
     fixture_source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

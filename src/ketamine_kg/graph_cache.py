@@ -42,16 +42,21 @@ _BUILD_CODE = ("ontology", "pipeline.py", "graph_build/rdf_files.py", "vocab.py"
 
 @dataclass(frozen=True)
 class CachedGraph:
-    """A built graph as a pyoxigraph store, the reasoner's verdict, and whether it came from the cache."""
+    """A built graph as a pyoxigraph store, the reasoner's verdict, and whether it came from the cache.
+
+    The store answers queries; ``rdf_graph`` is read from the N-Triples themselves, because a store keeps
+    numbers in canonical form (``1.0`` comes back as ``1``) and exports must be byte-identical to a build's.
+    """
 
     store: ox.Store
+    ntriples: bytes
     reasoning_status: str
     reasoning_message: str
     from_cache: bool
     build: BuildResult | None = None  # the fresh build, when there was one
 
     def rdf_graph(self) -> Graph:
-        """The same triples as an rdflib Graph (for the projection, exports and SHACL)."""
+        """The same triples, with their lexical forms, as an rdflib Graph (projection, exports, SHACL)."""
         if self.build is not None:
             return self.build.graph
         from rdflib import Graph
@@ -59,12 +64,12 @@ class CachedGraph:
         from ketamine_kg.graph_build.rdf_files import from_oxigraph_term
 
         graph = Graph(bind_namespaces="none")
-        for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        for triple in ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES):
             graph.add(
                 (
-                    from_oxigraph_term(quad.subject),
-                    from_oxigraph_term(quad.predicate),
-                    from_oxigraph_term(quad.object),
+                    from_oxigraph_term(triple.subject),
+                    from_oxigraph_term(triple.predicate),
+                    from_oxigraph_term(triple.object),
                 )
             )
         return graph
@@ -125,7 +130,9 @@ def _read(meta_path: Path, graph_path: Path, max_inferred: int) -> CachedGraph |
         store.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))  # keeps the blank-node labels
     except SyntaxError:
         return None
-    return CachedGraph(store, str(meta.get("status", "")), str(meta.get("message", "")), from_cache=True)
+    return CachedGraph(
+        store, data, str(meta.get("status", "")), str(meta.get("message", "")), from_cache=True
+    )
 
 
 def _write(meta_path: Path, graph_path: Path, data: bytes, result: BuildResult) -> None:
@@ -204,4 +211,4 @@ def load_graph(
         data = to_ntriples(result.graph)
     store = ox.Store()
     store.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    return CachedGraph(store, result.reasoning.status, result.reasoning.message, False, result)
+    return CachedGraph(store, data, result.reasoning.status, result.reasoning.message, False, result)
