@@ -94,6 +94,24 @@ def test_a_cached_graph_exports_byte_identical_turtle(
     assert b"0.30" in to_turtle(warm.rdf_graph())
 
 
+def test_the_view_of_a_cached_graph_is_the_view_of_the_build(
+    real_build: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the network depended on the order of the graph's triples (R0223 or R0224 as the
+    asserted twin of one inferred edge), so `render` from the cache wrote another page than after a build."""
+    from ketamine_kg.graph_build.projection import to_network
+    from ketamine_kg.graph_cache import save_build
+    from ketamine_kg.visualize import render_html
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    save_build(real_build, None, reason=True)
+    cached = load_graph()
+    assert cached.from_cache
+    assert render_html(to_network(cached.rdf_graph()), title="t") == render_html(
+        to_network(real_build.graph), title="t"
+    )
+
+
 def test_a_damaged_cache_entry_is_rebuilt(
     fixture_source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

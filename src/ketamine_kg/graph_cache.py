@@ -148,6 +148,15 @@ def _write(meta_path: Path, graph_path: Path, data: bytes, result: BuildResult) 
     write_bytes_atomic(meta_path, json.dumps(meta, indent=1, sort_keys=True).encode("utf-8"))
 
 
+def _ntriples(graph: Graph) -> bytes:
+    """N-Triples in the graph's own order, so that the graph read back iterates as the build's did (the
+    network projection, and so the HTML, follows that order)."""
+    from ketamine_kg.terms import rdflib_to_oxigraph as term
+
+    triples = (ox.Triple(term(s), term(p), term(o)) for s, p, o in graph)  # type: ignore[arg-type]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
 def _paths(source_dir: Path | None, reason: bool, key: str) -> tuple[Path, Path]:
     name = f"{_slot(source_dir, reason)}-{key[:32]}"
     return cache_dir() / f"{name}.json", cache_dir() / f"{name}.nt"
@@ -159,9 +168,7 @@ def save_build(result: BuildResult, source_dir: Path | None, *, reason: bool) ->
     Only a build that reasoned as asked is kept (not an unreasoned fallback for want of Java); a cache
     that cannot be written is reported in the log and otherwise ignored.
     """
-    from ketamine_kg.graph_build.export_ntriples import to_ntriples
-
-    data = to_ntriples(result.graph)
+    data = _ntriples(result.graph)
     if result.merged_files or not (result.reasoning.ran or not reason):
         return data
     meta_path, graph_path = _paths(source_dir, reason, cache_key(source_dir, reason=reason))
@@ -194,7 +201,6 @@ def load_graph(
         if hit is not None:
             log.info("using the cached graph of %s", source_dir or "the packaged tables")
             return hit
-    from ketamine_kg.graph_build.export_ntriples import to_ntriples
     from ketamine_kg.pipeline import build_knowledge_graph
 
     result = build_knowledge_graph(
@@ -208,7 +214,7 @@ def load_graph(
         say("saving the built graph in the cache")
         data = save_build(result, source_dir, reason=reason)
     else:
-        data = to_ntriples(result.graph)
+        data = _ntriples(result.graph)
     store = ox.Store()
     store.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     return CachedGraph(store, data, result.reasoning.status, result.reasoning.message, False, result)
