@@ -24,47 +24,52 @@ import pyoxigraph as ox
 
 from ketamine_kg import __version__
 from ketamine_kg.graph_build.atomic import write_bytes_atomic
-from ketamine_kg.graph_build.export_ntriples import to_ntriples
-from ketamine_kg.graph_build.rdf_files import from_oxigraph_term
 from ketamine_kg.ontology.reason import DEFAULT_MAX_INFERRED, DEFAULT_TIMEOUT
-from ketamine_kg.ontology.source import default_source_dir
-from ketamine_kg.pipeline import BuildResult, Progress, build_knowledge_graph
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the build modules are imported only when there is something to build
     from rdflib import Graph
+
+    from ketamine_kg.pipeline import BuildResult, Progress
 
 __all__ = ["CachedGraph", "cache_dir", "cache_key", "load_graph", "save_build"]
 
 log = logging.getLogger(__name__)
 
-_FORMAT_VERSION = "1"
+_FORMAT_VERSION = "2"
 # The modules whose code decides what a build produces (a change to them invalidates the cache).
 _BUILD_CODE = ("ontology", "pipeline.py", "graph_build/rdf_files.py", "vocab.py")
 
 
 @dataclass(frozen=True)
 class CachedGraph:
-    """A built graph as a pyoxigraph store, the reasoner's verdict, and whether it came from the cache."""
+    """A built graph as a pyoxigraph store, the reasoner's verdict, and whether it came from the cache.
+
+    The store answers queries; ``rdf_graph`` is read from the N-Triples themselves, because a store keeps
+    numbers in canonical form (``1.0`` comes back as ``1``) and exports must be byte-identical to a build's.
+    """
 
     store: ox.Store
+    ntriples: bytes
     reasoning_status: str
     reasoning_message: str
     from_cache: bool
     build: BuildResult | None = None  # the fresh build, when there was one
 
     def rdf_graph(self) -> Graph:
-        """The same triples as an rdflib Graph (for the projection, exports and SHACL)."""
+        """The same triples, with their lexical forms, as an rdflib Graph (projection, exports, SHACL)."""
         if self.build is not None:
             return self.build.graph
         from rdflib import Graph
 
+        from ketamine_kg.graph_build.rdf_files import from_oxigraph_term
+
         graph = Graph(bind_namespaces="none")
-        for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        for triple in ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES):
             graph.add(
                 (
-                    from_oxigraph_term(quad.subject),
-                    from_oxigraph_term(quad.predicate),
-                    from_oxigraph_term(quad.object),
+                    from_oxigraph_term(triple.subject),
+                    from_oxigraph_term(triple.predicate),
+                    from_oxigraph_term(triple.object),
                 )
             )
         return graph
@@ -77,16 +82,20 @@ def cache_dir() -> Path:
     return root / "ketamine-kg"
 
 
+def _package() -> Path:
+    return Path(str(resources.files("ketamine_kg")))
+
+
 def _files(directory: Path, pattern: str) -> list[Path]:
     return sorted(p for p in directory.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
 
 
 def cache_key(source_dir: Path | None, *, reason: bool) -> str:
     """The SHA-256 of the tables, the schema, the build code, the version and the reasoning switch."""
-    package = Path(str(resources.files("ketamine_kg")))
+    package = _package()
     digest = hashlib.sha256(f"ketamine-kg {__version__} format {_FORMAT_VERSION} reason={reason}\n".encode())
     groups = [
-        ("source", source_dir or default_source_dir(), "*.tsv"),
+        ("source", source_dir or package / "ontology" / "data", "*.tsv"),
         ("schema", package / "ontology" / "schema", "*.tsv"),
         *(("code", package / part, "*.py") for part in _BUILD_CODE),
     ]
@@ -101,11 +110,12 @@ def cache_key(source_dir: Path | None, *, reason: bool) -> str:
 
 def _slot(source_dir: Path | None, reason: bool) -> str:
     """A short name for one source directory and reasoning switch: its entries replace each other."""
-    where = str((source_dir or default_source_dir()).resolve())
+    where = str((source_dir or _package() / "ontology" / "data").resolve())
     return hashlib.sha256(f"{where}\0{reason}".encode()).hexdigest()[:16]
 
 
-def _read(meta_path: Path, graph_path: Path) -> CachedGraph | None:
+def _read(meta_path: Path, graph_path: Path, max_inferred: int) -> CachedGraph | None:
+    """The cached graph, or None when it is missing, damaged, or inferred more than ``max_inferred`` allows."""
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         data = graph_path.read_bytes()
@@ -113,12 +123,16 @@ def _read(meta_path: Path, graph_path: Path) -> CachedGraph | None:
         return None
     if not isinstance(meta, dict) or meta.get("sha256") != hashlib.sha256(data).hexdigest():
         return None
+    if not isinstance(meta.get("inferred"), int) or meta["inferred"] > max_inferred:
+        return None  # a lower cap than the cached build's count must fail as a fresh build would
     store = ox.Store()
     try:
         store.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))  # keeps the blank-node labels
     except SyntaxError:
         return None
-    return CachedGraph(store, str(meta.get("status", "")), str(meta.get("message", "")), from_cache=True)
+    return CachedGraph(
+        store, data, str(meta.get("status", "")), str(meta.get("message", "")), from_cache=True
+    )
 
 
 def _write(meta_path: Path, graph_path: Path, data: bytes, result: BuildResult) -> None:
@@ -127,10 +141,20 @@ def _write(meta_path: Path, graph_path: Path, data: bytes, result: BuildResult) 
         "status": result.reasoning.status,
         "message": result.reasoning.message,
         "triples": len(result.graph),
+        "inferred": len(result.reasoning.inferred),
         "version": __version__,
     }
     write_bytes_atomic(graph_path, data)
     write_bytes_atomic(meta_path, json.dumps(meta, indent=1, sort_keys=True).encode("utf-8"))
+
+
+def _ntriples(graph: Graph) -> bytes:
+    """N-Triples in the graph's own order, so that the graph read back iterates as the build's did (the
+    network projection, and so the HTML, follows that order)."""
+    from ketamine_kg.terms import rdflib_to_oxigraph as term
+
+    triples = (ox.Triple(term(s), term(p), term(o)) for s, p, o in graph)  # type: ignore[arg-type]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _paths(source_dir: Path | None, reason: bool, key: str) -> tuple[Path, Path]:
@@ -144,7 +168,7 @@ def save_build(result: BuildResult, source_dir: Path | None, *, reason: bool) ->
     Only a build that reasoned as asked is kept (not an unreasoned fallback for want of Java); a cache
     that cannot be written is reported in the log and otherwise ignored.
     """
-    data = to_ntriples(result.graph)
+    data = _ntriples(result.graph)
     if result.merged_files or not (result.reasoning.ran or not reason):
         return data
     meta_path, graph_path = _paths(source_dir, reason, cache_key(source_dir, reason=reason))
@@ -173,10 +197,12 @@ def load_graph(
     """
     say = progress or (lambda _msg: None)
     if use_cache:
-        hit = _read(*_paths(source_dir, reason, cache_key(source_dir, reason=reason)))
+        hit = _read(*_paths(source_dir, reason, cache_key(source_dir, reason=reason)), max_inferred)
         if hit is not None:
             log.info("using the cached graph of %s", source_dir or "the packaged tables")
             return hit
+    from ketamine_kg.pipeline import build_knowledge_graph
+
     result = build_knowledge_graph(
         source_dir,
         reason=reason,
@@ -188,7 +214,7 @@ def load_graph(
         say("saving the built graph in the cache")
         data = save_build(result, source_dir, reason=reason)
     else:
-        data = to_ntriples(result.graph)
+        data = _ntriples(result.graph)
     store = ox.Store()
     store.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    return CachedGraph(store, result.reasoning.status, result.reasoning.message, False, result)
+    return CachedGraph(store, data, result.reasoning.status, result.reasoning.message, False, result)

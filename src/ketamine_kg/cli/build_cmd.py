@@ -31,11 +31,14 @@ def build(
         ),
     ] = None,
     max_inferred: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--max-inferred", metavar="N", min=0, help="Stop when HermiT infers more new facts than this."
+            "--max-inferred",
+            metavar="N",
+            min=0,
+            help="Stop when HermiT infers more new facts than this (default 20000).",
         ),
-    ] = 20_000,
+    ] = None,
     merge: Annotated[
         list[Path] | None,
         typer.Option(
@@ -46,9 +49,11 @@ def build(
     ] = None,
 ) -> None:
     """Validate the tables, build and reason the ontology, write OWL, Turtle, the HTML view and query answers."""
+    from ketamine_kg.ontology.reason import DEFAULT_MAX_INFERRED
     from ketamine_kg.pipeline import build_knowledge_graph, check_out_dir, render_outputs, write_outputs
 
     needs("--reasoner-timeout", reasoner_timeout is not None, "reasoning (it is off: --no-reason)", reason)
+    needs("--max-inferred", max_inferred is not None, "reasoning (it is off: --no-reason)", reason)
     start = time.perf_counter()
     check_out_dir(out)
     result = build_knowledge_graph(
@@ -56,7 +61,7 @@ def build(
         reason=reason,
         merge=tuple(merge or ()),
         reasoner_timeout=120.0 if reasoner_timeout is None else reasoner_timeout,
-        max_inferred=max_inferred,
+        max_inferred=DEFAULT_MAX_INFERRED if max_inferred is None else max_inferred,
         progress=status,
     )
     files = render_outputs(result, progress=status)

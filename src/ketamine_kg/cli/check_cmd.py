@@ -90,14 +90,14 @@ def check(
         ),
     ] = None,
     max_inferred: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--max-inferred",
             metavar="N",
             min=0,
-            help="Fail the consistency check when HermiT infers more new facts.",
+            help="Fail the consistency check when HermiT infers more new facts (default 20000).",
         ),
-    ] = 20_000,
+    ] = None,
     shacl: Annotated[
         bool, typer.Option("--shacl/--no-shacl", help="Also validate with the SHACL shapes.")
     ] = True,
@@ -114,11 +114,15 @@ def check(
     if data and source:
         raise UserError("--data and --source cannot be combined")
     needs("--reasoner-timeout", reasoner_timeout is not None, "reasoning (it is off: --no-reason)", reason)
+    needs("--max-inferred", max_inferred is not None, "reasoning (it is off: --no-reason)", reason)
     timeout = 120.0 if reasoner_timeout is None else reasoner_timeout
+    from ketamine_kg.ontology.reason import DEFAULT_MAX_INFERRED
+
+    cap = DEFAULT_MAX_INFERRED if max_inferred is None else max_inferred
     if data:
-        graph, consistency = _load_data(data, reason, timeout, max_inferred)
+        graph, consistency = _load_data(data, reason, timeout, cap)
     else:
-        graph, consistency = _build_graph(source, reason, timeout, max_inferred)
+        graph, consistency = _build_graph(source, reason, timeout, cap)
     shapes = Path(str(resources.files("ketamine_kg.ontology") / "shapes.ttl")) if shacl else None
     status("running the quality checks")
     report = check_quality(graph, consistency=consistency, shapes=shapes)

@@ -58,13 +58,13 @@ def render(
         ),
     ] = None,
     path_relations: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--path-relations",
             metavar="SCOPE",
             help="--path follows mechanism relations only (default), or all asserted relations.",
         ),
-    ] = "mechanism",
+    ] = None,
     inferred: Annotated[
         str,
         typer.Option(
@@ -92,7 +92,8 @@ def render(
     needs("--depth", depth is not None, "--focus", focus is not None)
     needs("--max-path-length", max_path_length is not None, "--path", path is not None)
     needs("--no-reason", not reason, "building from the tables (not with --data)", not data)
-    path_relations = choose("--path-relations", path_relations, ("mechanism", "all"))
+    needs("--path-relations", path_relations is not None, "--path", path is not None)
+    path_relations = choose("--path-relations", path_relations or "mechanism", ("mechanism", "all"))
     renderer = choose("--renderer", renderer, tuple(RENDERERS))
     if focus is not None and path is not None:
         raise UserError("use either --focus or --path, not both")

@@ -318,11 +318,11 @@ def _explain_inferred(schema: Schema, edges: list[tuple[str, str, str, dict[str,
                     [v, u, other_key],
                     "inverse",
                 )
-                best = min(best, candidate, key=lambda c: c[0]) if best else candidate
+                best = min(best, candidate, key=lambda c: (c[0], c[1])) if best else candidate
         for other_key, other, other_attrs in by_pair[(u, v)]:
             if other and other != prop and prop in _property_chain(schema, other):
                 candidate = ((1 if other_attrs["inferred"] else -1, order[other]), [u, v, other_key], "super")
-                best = min(best, candidate, key=lambda c: c[0]) if best else candidate
+                best = min(best, candidate, key=lambda c: (c[0], c[1])) if best else candidate
         label = schema.properties[prop].label
         if best is not None and best[0] < rank:
             attrs["mirror_of"] = best[1]

@@ -14,6 +14,7 @@ table is laid out by rich (imported when a table is drawn, so ``--help`` stays f
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ UNIT_SYMBOLS = {
     "ug": "µg",
     "ug/kg": "µg/kg",
     "mm[Hg]": "mmHg",
-    "1": "×",
+    "1": "",  # a ratio: the number alone
     "%": "%",
     "a": "years",
     "d": "days",
@@ -43,7 +44,7 @@ _LABEL_ONLY = (*_LISTED, "relation", "property")
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _QUALIFIERS = re.compile(r"^[a-z_]+=[^;=]+(;[a-z_]+=[^;=]+)*$")
 _LONGEST_WORD = 16  # a column starts as wide as its longest word, up to this
-_SHORT = 20  # a column of phrases this long is kept on one line when the width allows
+_KEEP = 12  # a column this narrow is never wrapped
 _GAP = 3  # characters between two columns
 
 
@@ -83,12 +84,19 @@ def _cell_text(column: str, cell: Cell | None, words: Mapping[str, str]) -> str:
     return cell.display()
 
 
+def _number(text: str | None) -> str:
+    """``28.0`` as ``28``; other numbers as they are."""
+    return re.sub(r"^(-?\d+)\.0+$", r"\1", text) if text else ""
+
+
 def _quantity(values: Mapping[str, str]) -> str:
-    number = values.get("value") or "–".join(v for v in (values.get("minValue"), values.get("maxValue")) if v)
+    number = _number(values.get("value")) or "–".join(
+        _number(v) for v in (values.get("minValue"), values.get("maxValue")) if v
+    )
     if not number:
         return ""
     unit = values.get("unit", "")
-    amount = f"{number}{unit}" if unit in {"×", "%"} else f"{number} {unit}".strip()
+    amount = f"{number}{unit}" if unit == "%" else f"{number} {unit}".strip()
     return f"{values['kind']}: {amount}" if values.get("kind") else amount
 
 
@@ -123,14 +131,14 @@ def table_rows(
         first = min(at)
         for row in rows:
             row[first] = _quantity({columns[i]: row[i] for i in at})
-        columns[first] = "quantity"
+        columns[first] = "amount" if "quantity" in columns else "quantity"
         drop = set(at) - {first}
         columns = [c for i, c in enumerate(columns) if i not in drop]
         rows = [[v for i, v in enumerate(row) if i not in drop] for row in rows]
     keep = [
         i
         for i, column in enumerate(columns)
-        if any(row[i] for row in rows) and (not only or column in only or column == "quantity")
+        if any(row[i] for row in rows) and (not only or column in only or column in {"quantity", "amount"})
     ]
     columns = [columns[i] for i in keep]
     rows = [[row[i] for i in keep] for row in rows]
@@ -141,6 +149,9 @@ def table_rows(
             constants = [(columns[i], rows[0][i]) for i in fixed]
             columns = [c for i, c in enumerate(columns) if i not in fixed]
             rows = [[v for i, v in enumerate(row) if i not in fixed] for row in rows]
+    # the entity said above the table is named by its label alone in the rows
+    short_names = {value: value.rsplit(" (", 1)[0] for _, value in constants if value.endswith(")")}
+    rows = [[short_names.get(v, v) for v in row] for row in rows]
     grouped, merged = _group(columns, rows)
     return Table(tuple(constants), tuple(columns), tuple(tuple(r) for r in grouped), merged)
 
@@ -169,9 +180,12 @@ def _group(columns: Sequence[str], rows: list[list[str]]) -> tuple[list[list[str
 
 
 def column_widths(table: Table, width: int) -> list[int]:
-    """Widths that fit ``width``: each column starts at its longest word (capped) or, when all of them fit,
-    at its full width up to ``_SHORT``; the room left is shared in proportion to what each column still
-    lacks, so the long text (a correction, a definition) gets most of it.
+    """Widths that fit ``width`` and keep the table short.
+
+    A wrapped column of ``T`` characters at width ``w`` takes about ``T / w`` lines, so the total is least
+    when each width is proportional to the square root of the column's text; each column is kept between
+    its longest word (capped at ``_LONGEST_WORD``, the longest broken first when they cannot all fit,
+    never for a column no wider than ``_KEEP``) and its full width.
     """
     natural = [
         max([len(column), *(len(row[i]) for row in table.rows)]) for i, column in enumerate(table.columns)
@@ -183,18 +197,28 @@ def column_widths(table: Table, width: int) -> list[int]:
         min(n, max(len(w) for w in [column, *(w for row in table.rows for w in row[i].split())]))
         for i, (column, n) in enumerate(zip(table.columns, natural, strict=True))
     ]
+
+    def capped(cap: int) -> list[int]:
+        return [w if n <= _KEEP else min(w, cap) for w, n in zip(longest, natural, strict=True)]
+
     cap = _LONGEST_WORD
-    while sum(min(w, cap) for w in longest) > room and cap > 4:
-        cap -= 1  # break the longest words first, keep the short ones whole
-    words = [min(w, cap) for w in longest]
-    if sum(words) > room:  # too many columns for the width: shrink them all alike
-        return [max(1, w * room // sum(words)) for w in words]
-    short = [max(w, min(n, _SHORT)) for w, n in zip(words, natural, strict=True)]
-    widths = short if sum(short) <= room else words  # short columns unwrapped when they can be
-    lacking = [n - w for n, w in zip(natural, widths, strict=True)]
-    spare = room - sum(widths)
-    extra = [spare * lack // sum(lacking) for lack in lacking]
-    return [w + e for w, e in zip(widths, extra, strict=True)]
+    while cap > 4 and sum(capped(cap)) > room:
+        cap -= 1
+    least = capped(cap)
+    if sum(least) > room:  # too many columns for the width: shrink them all alike
+        return [max(1, w * room // sum(least)) for w in least]
+    weight = [math.sqrt(sum(len(row[i]) for row in table.rows) or 1) for i in range(len(natural))]
+    fixed: dict[int, int] = {}
+    while len(fixed) < len(natural):
+        free = [i for i in range(len(natural)) if i not in fixed]
+        budget = room - sum(fixed.values())
+        ideal = {i: budget * weight[i] / sum(weight[j] for j in free) for i in free}
+        bounded = {i: least[i] for i in free if ideal[i] < least[i]}
+        bounded |= {i: natural[i] for i in free if ideal[i] > natural[i]}
+        if not bounded:
+            return [fixed[i] if i in fixed else int(ideal[i]) for i in range(len(natural))]
+        fixed |= bounded
+    return [fixed[i] for i in range(len(natural))]
 
 
 def render_table(

@@ -324,7 +324,8 @@ def _table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]], indent: str
 
 def _format_table(report: QualityReport) -> str:
     c = report.consistency
-    lines = [f"reasoner consistency check: {c.status} — {c.message}"]
+    said = c.message if c.message.startswith(c.status) else f"{c.status} — {c.message}"
+    lines = [f"reasoner consistency check: {said}"]
     lines += [f"  culprit: {culprit}" for culprit in c.culprits]
     lines.append("")
     summary = [

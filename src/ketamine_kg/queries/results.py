@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "Cell", "LabelBook", "QueryResult", "format_result", "spreadsheet_safe"]
 
 FORMATS = ("table", "csv", "tsv", "json", "ttl")
-_MAX_TABLE_CELL = 80
 _OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)
 # OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these as a formula
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -221,20 +220,10 @@ def _json_value(cell: Cell) -> dict[str, str]:
 
 
 def _table(result: QueryResult) -> str:
-    if result.form == "ASK":
-        return "true\n" if result.boolean else "false\n"
+    """The table for people, every column unwrapped (the CLI fits it to the terminal: ``display``)."""
+    from ketamine_kg.queries.display import render_table
 
-    def clip(text: str) -> str:
-        text = text.replace("\n", " ")
-        return text if len(text) <= _MAX_TABLE_CELL else text[: _MAX_TABLE_CELL - 1] + "…"
-
-    cells = [[clip("" if c is None else c.display()) for c in row] for row in result.rows]
-    widths = [max([len(col), *(len(r[i]) for r in cells)]) for i, col in enumerate(result.columns)]
-    lines = ["  ".join(col.ljust(w) for col, w in zip(result.columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    return render_table(result, width=None)
 
 
 def _turtle(result: QueryResult) -> str:
