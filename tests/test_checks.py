@@ -22,6 +22,7 @@ distinct (focus, value) pairs. SHACL mapping (shape -> check; see ontology/shape
 - FrequencyWithoutComparator -> frequency_without_comparator
 - DatabaseSourceForClinical -> database_source_for_clinical (focus: axiom or quantity, value: the resource)
 - ExactMatchMismatch -> exact_match_mismatch (focus: the property, value: the mapped relation)
+- NonUcumUnit -> non_ucum_unit (a unit outside the vocabulary is also value_outside_vocabulary)
 - undeclared_term has no shape (SPARQL only).
 """
 
@@ -186,6 +187,11 @@ def _exact_match_to_transitive(g: Graph) -> None:
     g.add((k("hasPart"), SKOS.exactMatch, URIRef("http://purl.obolibrary.org/obo/BFO_0000051")))
 
 
+def _micromolar_as_mega(g: Graph) -> None:
+    g.remove((KG.q_ki_esketamine_nmdar, URIRef(KKG.unit), None))
+    g.add((KG.q_ki_esketamine_nmdar, URIRef(KKG.unit), Literal("uM")))
+
+
 CASES: dict[str, Case] = {
     "missing_label": Case(_remove_label, {"missing_label": 1}, {"missing_label": 1}),
     "missing_definition": Case(_remove_definition, {"missing_definition": 1}, {"missing_definition": 1}),
@@ -246,6 +252,11 @@ CASES: dict[str, Case] = {
     ),
     "exact_match_mismatch": Case(
         _exact_match_to_transitive, {"exact_match_mismatch": 1}, {"exact_match_mismatch": 1}
+    ),
+    "non_ucum_unit": Case(
+        _micromolar_as_mega,
+        {"non_ucum_unit": 1, "value_outside_vocabulary": 1},
+        {"non_ucum_unit": 1, "value_outside_vocabulary": 1},
     ),
 }
 
