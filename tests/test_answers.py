@@ -9,10 +9,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ketamine_kg.errors import SourceValidationError
+from ketamine_kg.ontology.source import load_source
 from ketamine_kg.pipeline import BuildResult
 from ketamine_kg.queries import open_engine, run_query, run_sparql
 
@@ -253,3 +256,18 @@ def test_every_unit_is_valid_ucum() -> None:
         parser.parse(unit)  # raises on a code outside the UCUM grammar
     with pytest.raises(Exception, match="No terminal matches 'M'"):
         parser.parse("uM")  # the old code: not UCUM
+
+
+def test_loader_keeps_a_comparator_and_its_value_together(source_copy: Path) -> None:
+    path = source_copy / "quantities.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] += "\tcomparator\tcomparator_value\tcomparator_min\tcomparator_max\tqualifiers"
+    lines[2] += "\tarketamine\t\t\t\t"  # a comparator arm without its value
+    lines.append("q_bad\tR0012\tfrequency\t5\t\t\t%\t\tclinical\tsrc_label\t\t\t3\t\t\troute=nasal")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SourceValidationError) as caught:
+        load_source(source_copy)
+    text = str(caught.value)
+    assert "quantities.tsv:3: column 'comparator_value': comparator 'arketamine' needs its value" in text
+    assert "quantities.tsv:5: column 'comparator': a comparator value needs the comparator" in text
+    assert "quantities.tsv:5: column 'qualifiers'" in text and "nasal" in text
