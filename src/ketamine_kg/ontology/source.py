@@ -55,7 +55,18 @@ RELATION_COLUMNS = (
 )
 QUANTITY_COLUMNS = (
     ("id", "about", "quantity", "unit", "evidence", "sources"),
-    ("value", "min", "max", "context", "note"),
+    (
+        "value",
+        "min",
+        "max",
+        "context",
+        "note",
+        "comparator",
+        "comparator_value",
+        "comparator_min",
+        "comparator_max",
+        "qualifiers",
+    ),
 )
 CLAIM_COLUMNS = (
     ("id", "label", "statement", "section", "status", "about", "decided_by"),
@@ -129,7 +140,11 @@ class Relation:
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number (or range) with a UCUM unit about an entity or a relation."""
+    """A number (or range) with a UCUM unit about an entity or a relation.
+
+    A comparison (a frequency or rate with the same measure in a comparator arm) is one quantity: the
+    comparator entity and its value or range sit on the same record, so they cannot be paired wrongly.
+    """
 
     id: str
     about: str
@@ -142,6 +157,11 @@ class Quantity:
     evidence: str
     sources: tuple[str, ...]
     note: str = ""
+    comparator: str = ""
+    comparator_value: Decimal | None = None
+    comparator_min: Decimal | None = None
+    comparator_max: Decimal | None = None
+    qualifiers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -525,14 +545,18 @@ def _load_quantities(
         chk.vocab(row, "quantity", "quantity_kind")
         chk.vocab(row, "unit", "unit")
         chk.vocab(row, "evidence", "evidence_level")
-        value, low, high = chk.decimal(row, "value"), chk.decimal(row, "min"), chk.decimal(row, "max")
-        has_range = bool(row.get("min") or row.get("max"))
-        if row.get("value") and has_range:
-            chk.add(row, "value", "give either value or min/max, not both")
-        elif not row.get("value") and not has_range:
-            chk.add(row, "value", "required value is empty (give value, or min and/or max)")
-        if low is not None and high is not None and low > high:
-            chk.add(row, "min", f"min {low} is greater than max {high}")
+        value, low, high = _number_or_range(chk, row, "value", "min", "max", required=True)
+        cvalue, clow, chigh = _number_or_range(
+            chk, row, "comparator_value", "comparator_min", "comparator_max"
+        )
+        comparator = row.get("comparator")
+        has_comparator_number = any(x is not None for x in (cvalue, clow, chigh))
+        if comparator and comparator not in categories:
+            chk.add(row, "comparator", f"reference to undeclared entity '{comparator}'")
+        if comparator and not has_comparator_number:
+            chk.add(row, "comparator_value", f"comparator '{comparator}' needs its value (or min and/or max)")
+        elif has_comparator_number and not comparator:
+            chk.add(row, "comparator", "a comparator value needs the comparator it was measured with")
         sources = chk.refs(row, "sources", source_ids, "source")
         out.append(
             Quantity(
@@ -547,9 +571,29 @@ def _load_quantities(
                 evidence=row.get("evidence"),
                 sources=sources,
                 note=row.get("note"),
+                comparator=comparator,
+                comparator_value=cvalue,
+                comparator_min=clow,
+                comparator_max=chigh,
+                qualifiers=_qualifiers(chk, row),
             )
         )
     return tuple(out)
+
+
+def _number_or_range(
+    chk: _Checker, row: Row, exact: str, low_col: str, high_col: str, *, required: bool = False
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """An exact number or a range (either bound may be open) from three cells, validated."""
+    value, low, high = chk.decimal(row, exact), chk.decimal(row, low_col), chk.decimal(row, high_col)
+    has_range = bool(row.get(low_col) or row.get(high_col))
+    if row.get(exact) and has_range:
+        chk.add(row, exact, f"give either {exact} or {low_col}/{high_col}, not both")
+    elif required and not row.get(exact) and not has_range:
+        chk.add(row, exact, f"required {exact} is empty (give {exact}, or {low_col} and/or {high_col})")
+    if low is not None and high is not None and low > high:
+        chk.add(row, low_col, f"{low_col} {low} is greater than {high_col} {high}")
+    return value, low, high
 
 
 def _load_claims(
