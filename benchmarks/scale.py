@@ -290,7 +290,7 @@ def _generate(target: int, seed: int) -> ScaleGraph:
                 extra={K("mechanism"): _s("non_competitive_antagonism")},
             )
             if rng.random() < 0.5:
-                b.quantity(drug, rid, "ki", _decimal(rng.randint(1, 9999), 2), "uM")
+                b.quantity(drug, rid, "ki", _decimal(rng.randint(1, 9999), 2), "umol/L")
         parent = drug
         for m in range(2):  # a metabolite chain: drug -> m0 -> m1
             met = b.entity("metabolite", "Metabolite", 2 * family + m)
