@@ -17,9 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ketamine_kg.graph_build.export import to_bytes
-from ketamine_kg.graph_build.rdf_files import load_rdf_files
+from ketamine_kg.graph_build.rdf_files import load_dataset, load_rdf_files
 from ketamine_kg.graph_build.serialize import to_turtle
-from ketamine_kg.graph_build.statements import load_dataset
 from ketamine_kg.pipeline import build_knowledge_graph
 
 FORMATS = ("nt", "json-ld", "xml", "nquads", "turtle")

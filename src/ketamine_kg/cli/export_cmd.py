@@ -41,7 +41,7 @@ def load_graph(source: Path | None, data: list[Path], *, reason: bool = True) ->
     needs("--no-reason", not reason, "building from the tables (not with --data)", not data)
     if data:
         from ketamine_kg.errors import UserError
-        from ketamine_kg.graph_build.statements import load_dataset
+        from ketamine_kg.graph_build.rdf_files import load_dataset
 
         if source is not None:
             raise UserError("use either --data (RDF files) or --source (tables), not both")

@@ -35,6 +35,7 @@ __all__ = [
     "check_file",
     "from_oxigraph_term",
     "ill_typed",
+    "load_dataset",
     "load_rdf_files",
     "load_store",
     "parse_file",
@@ -45,7 +46,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -426,21 +426,35 @@ def load_store(paths: Sequence[Path], limits: Limits | None = None) -> ox.Store:
     return store
 
 
-def from_oxigraph_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-    """Convert a pyoxigraph term to rdflib."""
-    from rdflib import BNode, Literal, URIRef
+def load_dataset(paths: Sequence[Path], limits: Limits | None = None) -> ox.Dataset:
+    """An in-memory pyoxigraph dataset of every checked file, lexical forms kept (a store would rewrite
+    ``0.30`` as ``0.3``): what ``export``/``publish --data`` write from, never through rdflib.
 
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise UserError(f"RDF-star triple terms are not supported: {term}")
+    One Turtle or N-Triples file (a build's output) keeps its own blank-node labels, so its exports are
+    byte-identical from one run to the next; other inputs are tagged per file (``parse_file``).
+    """
+    limits = limits or Limits.from_env()
+    if len(paths) == 1 and rdf_format(paths[0]) in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE):
+        path = paths[0]
+        fmt = _opened(path, limits)
+        dataset = ox.Dataset()
+
+        def parse() -> None:
+            parsed = ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())
+            for quad in _screened(path, parsed):
+                dataset.add(quad)
+
+        _parse_errors(path, parse)
+        return dataset
+    return ox.Dataset(q for path in paths for q in parse_file(path, limits))
+
+
+def from_oxigraph_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """Convert a pyoxigraph term to rdflib, lexical form kept (``ketamine_kg.terms``, imported lazily
+    with rdflib)."""
+    from ketamine_kg.terms import to_rdflib_exact
+
+    return to_rdflib_exact(term)
 
 
 def load_rdf_files(paths: Sequence[Path], limits: Limits | None = None) -> Graph:

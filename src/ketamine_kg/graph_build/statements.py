@@ -1,22 +1,20 @@
 """The statements every RDF export writes: a pyoxigraph dataset, split into asserted and inferred, sorted.
 
 An rdflib graph (a fresh build) is copied into a dataset; RDF files (``--from-rdf``) are parsed straight
-into one (a dataset, unlike a store, keeps lexical forms such as ``0.30``). Blank-node labels are kept as they are (the build names them by a hash of their content, a
-file keeps its own), so nothing is canonicalised on the way and the same input gives the same bytes.
+into one by ``rdf_files.load_dataset`` (a dataset, unlike a store, keeps lexical forms such as ``0.30``).
+Blank-node labels are kept as they are (the build names them by a hash of their content, a file keeps
+its own), so nothing is canonicalised on the way and the same input gives the same bytes.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ketamine_kg.errors import ExportError, UserError
-from ketamine_kg.graph_build.rdf_files import parse_file, rdf_format
+from ketamine_kg.errors import ExportError
 from ketamine_kg.terms import rdflib_to_oxigraph
 from ketamine_kg.vocab import KKG, OWL, RDF
 
@@ -25,7 +23,6 @@ __all__ = [
     "as_dataset",
     "asserted_dataset",
     "check_xml_text",
-    "load_dataset",
     "sorted_triples",
     "split_dataset",
 ]
@@ -59,24 +56,6 @@ def as_dataset(graph: RdfInput) -> ox.Dataset:
     if not all(_STABLE_BNODE.match(label) for label in labels):
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return dataset
-
-
-def load_dataset(paths: Sequence[Path]) -> ox.Dataset:
-    """The statements of RDF files, read by pyoxigraph (never rdflib), lexical forms and labels kept.
-
-    One Turtle or N-Triples file (a build's output) is streamed with its own blank-node labels; other
-    inputs go through ``rdf_files.parse_file``, which tags blank nodes per file.
-    """
-    if len(paths) == 1 and rdf_format(paths[0]) in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE):
-        path = paths[0]
-        if not path.is_file():
-            raise UserError(f"{path}: no such file")
-        try:
-            return ox.Dataset(ox.parse(path=path, format=rdf_format(path), base_iri=path.resolve().as_uri()))
-        except SyntaxError:
-            parse_file(path)  # re-parse for the located error message
-            raise
-    return ox.Dataset(q for path in paths for q in parse_file(path))
 
 
 def sorted_triples(dataset: ox.Dataset) -> list[ox.Triple]:
