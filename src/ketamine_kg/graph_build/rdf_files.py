@@ -374,15 +374,8 @@ def stream_file(path: Path, limits: Limits | None = None) -> Iterator[ox.Quad]:
 
 def parse_file(path: Path, limits: Limits | None = None) -> list[ox.Quad]:
     """All quads of one checked file; blank nodes are prefixed per file so files never share them."""
-    fmt = _opened(path, limits or Limits.from_env())
     tag = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
-    quads: list[ox.Quad] = []
-
-    def parse() -> None:
-        quads.extend(_screened(path, ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())))
-
-    _parse_errors(path, parse)
-    return [_retag(q, tag) for q in quads]
+    return [_retag(q, tag) for q in stream_file(path, limits)]
 
 
 def _retag(quad: ox.Quad, tag: str) -> ox.Quad:
