@@ -323,7 +323,11 @@ def all_cases() -> list[Case]:
 
 
 def materialise(case: Case, directory: Path, canary: str) -> None:
-    """Write the case's files into ``directory`` (and a copy of the fixture tables if it edits one)."""
+    """Write the case's files into ``directory`` (and a copy of the fixture tables if it edits one).
+
+    Two names are instructions, not files: ``relations-date`` ("LINE<tab>DATE") sets a second cell of
+    relations.tsv, and a name ending in ``/x`` only creates its folder (a directory named like a file).
+    """
     import os
 
     for name, text in case.files.items():
@@ -331,7 +335,7 @@ def materialise(case: Case, directory: Path, canary: str) -> None:
             continue
         path = directory / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if name == "d.ttl/x":
+        if name.endswith("/x"):
             continue
         path.write_bytes(text.replace("{canary}", canary).encode("utf-8", "surrogateescape"))
     if case.id == "cli-file-fifo":

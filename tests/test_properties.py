@@ -218,3 +218,25 @@ def test_resolving_any_parameter_text_only_finds_or_refuses(tiny_engine: Engine,
     except KetamineKGError:
         return
     assert str(iri) == PREFIXES["kg"] + "ketamine"
+
+
+NOISE = st.sampled_from(['"((("', "'[[]'", '"""{{\n{"""', "<http://x/(>", "# ((((\n", " :p ", "1", "\\", "é"])
+NESTED = st.recursive(
+    NOISE,
+    lambda inner: st.tuples(st.sampled_from(["()", "[]", "{}"]), st.lists(inner, max_size=3)).map(
+        lambda pair: pair[0][0] + " ".join(pair[1]) + pair[0][1]
+    ),
+    max_leaves=40,
+)
+
+
+@FAST
+@given(text=st.lists(NESTED, max_size=4).map(" ".join), limit=st.integers(min_value=0, max_value=8))
+def test_fast_nesting_check_agrees_with_the_exact_scan(text: str, limit: int) -> None:
+    from ketamine_kg.graph_build.rdf_files import _NOT_SYNTAX
+    from ketamine_kg.limits import deeper_than, nesting_depth
+
+    exact = nesting_depth(text)[0] > limit
+    assert deeper_than(text, limit) == exact
+    reduced = text.encode("utf-8").translate(None, _NOT_SYNTAX).decode("ascii")
+    assert deeper_than(reduced, limit) == exact  # what check_file scans

@@ -11,6 +11,8 @@ Every limit has a default that ordinary data never reaches, and an environment v
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import operator
 import os
 import re
 from collections.abc import Mapping
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 from ketamine_kg.errors import UserError
 
-__all__ = ["ENV_VARS", "Limits", "nesting_depth"]
+__all__ = ["ENV_VARS", "Limits", "deeper_than", "nesting_depth"]
 
 MIB = 1024 * 1024
 
@@ -36,6 +38,13 @@ _DEPTH_MARK = re.compile(r"\"\"\"|'''|[\"'#<(){}\[\]]")
 _SHORT_STRING = {"'": re.compile(r"(?:[^'\\\n\r]|\\.)*'"), '"': re.compile(r'(?:[^"\\\n\r]|\\.)*"')}
 _IRI_REST = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*>")
 _OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
+# Strings, IRIs and comments in one pattern, blanked out in C before brackets are counted (the fast path).
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\[\s\S]|\'(?!\'\'))*\'\'\''
+    r"|\"(?:[^\"\\\n\r]|\\.)*\"|'(?:[^'\\\n\r]|\\.)*'|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n\r]*"
+)
+_NOT_BRACKET = re.compile(r"[^(){}\[\]]+")
+_BRACKET_STEP = {ord(c): "\x02" for c in "({["} | {ord(c): "\x00" for c in ")}]"}
 
 
 @dataclass(frozen=True)
@@ -107,3 +116,18 @@ def nesting_depth(text: str, limit: int | None = None) -> tuple[int, int]:
             string = _SHORT_STRING[token].match(text, position)
             position = string.end() if string else position
     return deepest, where
+
+
+def deeper_than(text: str, limit: int) -> bool:
+    """Whether ``text`` nests ``( { [`` more than ``limit`` deep (outside strings, IRIs and comments).
+
+    The fast form of ``nesting_depth`` for large files, with every loop in C: strings, IRIs and comments
+    are removed, each remaining bracket becomes a step of +1 or -1 (stored as 2 or 0), and the depth
+    after ``k`` steps is the running sum minus ``k``. (A stray closing bracket can only lower the
+    figure; the parser stops at it anyway.)
+
+    >>> deeper_than('{ "[[[[" [ ( ) ] }', 3), deeper_than('{ [ [ ( ) ] ] }', 3)
+    (False, True)
+    """
+    steps = _NOT_BRACKET.sub("", _NOT_CODE.sub("", text)).translate(_BRACKET_STEP).encode("ascii")
+    return max(map(operator.sub, itertools.accumulate(steps), itertools.count(1)), default=0) > limit

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ketamine_kg.errors import RDFParseError, UserError
-from ketamine_kg.limits import Limits, nesting_depth
+from ketamine_kg.limits import Limits, deeper_than, nesting_depth
 
 if TYPE_CHECKING:  # rdflib is imported lazily: `query --data` on the Oxigraph path never needs it
     from rdflib import Graph
@@ -61,6 +61,9 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".json": ox.RdfFormat.JSON_LD,
 }
 _BRACKETED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD)
+# Bytes that never open or close a bracket, string, IRI or comment: deleted before the nesting scan,
+# which leaves the same structure in a text a fraction of the size.
+_NOT_SYNTAX = bytes(b for b in range(256) if b not in b"()[]{}\"'<>#\\\n\r")
 
 # Lexical forms of the XSD datatypes whose ill-typed literals break later stages (numbers, booleans, dates).
 _INT = r"[+-]?[0-9]+"
@@ -216,12 +219,14 @@ def check_file(path: Path, fmt: ox.RdfFormat, limits: Limits) -> None:
     opens = data.count(b"<") if is_xml else data.count(b"[") + data.count(b"(") + data.count(b"{")
     if opens <= limits.max_nesting and not (is_xml and b"<!DOCTYPE" in data):
         return  # too few brackets to nest that deep, and no entities
+    if not is_xml and not deeper_than(data.translate(None, _NOT_SYNTAX).decode("ascii"), limits.max_nesting):
+        return
     text = data.decode("utf-8", "replace")
     if is_xml:
         _check_entities(path, text, limits)
         depth, offset = _xml_depth(text, limits.max_nesting)
     else:
-        depth, offset = nesting_depth(text, limits.max_nesting)
+        depth, offset = nesting_depth(text, limits.max_nesting)  # the exact scan, for the location
     if depth > limits.max_nesting:
         line = _line(text, offset)
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -369,15 +374,8 @@ def stream_file(path: Path, limits: Limits | None = None) -> Iterator[ox.Quad]:
 
 def parse_file(path: Path, limits: Limits | None = None) -> list[ox.Quad]:
     """All quads of one checked file; blank nodes are prefixed per file so files never share them."""
-    fmt = _opened(path, limits or Limits.from_env())
     tag = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
-    quads: list[ox.Quad] = []
-
-    def parse() -> None:
-        quads.extend(_screened(path, ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())))
-
-    _parse_errors(path, parse)
-    return [_retag(q, tag) for q in quads]
+    return [_retag(q, tag) for q in stream_file(path, limits)]
 
 
 def _retag(quad: ox.Quad, tag: str) -> ox.Quad:
@@ -391,35 +389,16 @@ def _retag(quad: ox.Quad, tag: str) -> ox.Quad:
     return ox.Quad(fix(quad.subject), quad.predicate, fix(quad.object), quad.graph_name)  # type: ignore[arg-type]
 
 
-def _screen_store(path: Path, store: ox.Store) -> None:
-    """Report the owl:imports statements of a loaded store; refuse its ill-typed literals."""
-    imports = list(store.quads_for_pattern(None, ox.NamedNode(OWL_IMPORTS), None, None))
-    _report_imports(path, (getattr(q.object, "value", str(q.object)) for q in imports))
-    typed = f"FILTER(isLiteral(?o) && datatype(?o) IN ({', '.join(f'<{d}>' for d in _LEXICAL)}))"
-    for pattern in ("?s ?p ?o", "GRAPH ?g { ?s ?p ?o }"):  # the default graph, then the named ones
-        solutions = store.query(f"SELECT DISTINCT ?o WHERE {{ {pattern} {typed} }}")
-        assert isinstance(solutions, ox.QuerySolutions)
-        for (obj,) in solutions:
-            reason = ill_typed(obj) if isinstance(obj, ox.Literal) else None
-            if reason is not None:
-                raise _refuse_ill_typed(path, obj, reason)
-
-
 def load_store(paths: Sequence[Path], limits: Limits | None = None) -> ox.Store:
     """An in-memory pyoxigraph store with the triples of every checked file (named graphs kept)."""
     limits = limits or Limits.from_env()
     store = ox.Store()
     if len(paths) == 1 and rdf_format(paths[0]) in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE):
         path = paths[0]
-        fmt = _opened(path, limits)
         # The fast path: stream the parser straight into a fresh store. Unlike Store.bulk_load, which gives
         # every blank node a new random id on each load, ox.parse keeps the file's labels, so exports of
         # the store (serialize.to_turtle_store) are byte-identical from one run to the next.
-        _parse_errors(
-            path,
-            lambda: store.bulk_extend(ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())),
-        )
-        _screen_store(path, store)
+        store.bulk_extend(stream_file(path, limits))  # checked before, screened while it streams
         return store
     quads = [q for path in paths for q in parse_file(path, limits)]
     store.extend(quads)
