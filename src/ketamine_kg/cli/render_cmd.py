@@ -69,10 +69,10 @@ def render(
     from ketamine_kg.visualize import focus as focus_view
 
     if data:
-        from ketamine_kg.graph_build.rdf_files import load_rdf_files
+        from ketamine_kg.graph_build.store_graph import load_for_view
 
         status(f"reading {len(data)} RDF file(s)")
-        graph = load_rdf_files(list(data))
+        graph = load_for_view(list(data), focus, depth)
         default_title = "ketamine-kg explorer: " + ", ".join(p.name for p in data)
     else:
         from ketamine_kg.pipeline import build_knowledge_graph
