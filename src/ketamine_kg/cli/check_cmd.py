@@ -12,6 +12,7 @@ from ketamine_kg.cli._common import handle_errors, status
 from ketamine_kg.errors import UserError
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
     from rdflib import Graph
 
     from ketamine_kg.queries.quality import Consistency
@@ -36,10 +37,13 @@ def _build_graph(source: Path | None, reason: bool, timeout: float) -> tuple[Gra
     return result.graph, Consistency(result.reasoning.status, result.reasoning.message)
 
 
-def _load_data(data: list[Path], reason: bool, timeout: float) -> tuple[Graph, Consistency]:
-    """The merged RDF files and the reasoner's verdict on them."""
+def _load_data(
+    data: list[Path], reason: bool, timeout: float, shacl: bool
+) -> tuple[Graph | ox.Store, Consistency]:
+    """The merged RDF files and the reasoner's verdict on them. Without reasoning and SHACL (which need
+    rdflib) the files stay in a pyoxigraph store, which the SPARQL checks read directly."""
     from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
-    from ketamine_kg.graph_build.rdf_files import load_rdf_files
+    from ketamine_kg.graph_build.rdf_files import load_rdf_files, load_store
     from ketamine_kg.ontology.reason import run_reasoner
     from ketamine_kg.ontology.schema import load_schema
     from ketamine_kg.queries.quality import Consistency
@@ -48,6 +52,8 @@ def _load_data(data: list[Path], reason: bool, timeout: float) -> tuple[Graph, C
     if missing:
         raise UserError(f"no such RDF file: {', '.join(missing)}")
     status(f"loading {len(data)} RDF file(s)")
+    if not reason and not shacl:
+        return load_store(data), Consistency("skipped", "reasoning skipped (--no-reason)")
     graph = load_rdf_files(data)
     if not reason:
         return graph, Consistency("skipped", "reasoning skipped (--no-reason)")
@@ -95,7 +101,7 @@ def check(
     if data and source:
         raise UserError("--data and --source cannot be combined")
     if data:
-        graph, consistency = _load_data(data, reason, reasoner_timeout)
+        graph, consistency = _load_data(data, reason, reasoner_timeout, shacl)
     else:
         graph, consistency = _build_graph(source, reason, reasoner_timeout)
     shapes = Path(str(resources.files("ketamine_kg.ontology") / "shapes.ttl")) if shacl else None
