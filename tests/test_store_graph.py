@@ -55,9 +55,9 @@ def test_facade_answers_like_rdflib() -> None:
     assert ground(facade) == ground(graph)
     esk = URIRef(KG + "esketamine")
     label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
-    assert set(facade.objects(esk, label)) == set(graph.objects(esk, label))
+    assert sorted(facade.objects(esk, label), key=str) == sorted(graph.objects(esk, label), key=str)
     assert sorted(facade.predicate_objects(esk)) == sorted(graph.predicate_objects(esk))
-    assert sorted(facade.subject_objects(label)) == sorted(graph.subject_objects(label))
+    assert sorted(facade.subject_objects(label), key=str) == sorted(graph.subject_objects(label), key=str)
     assert list(facade.subjects(label, Literal("esketamine"))) == [esk]
     assert facade.value(esk, label) == Literal("esketamine")
     assert facade.value(URIRef(KG + "nothing"), label, default=Literal("d")) == Literal("d")
@@ -95,7 +95,7 @@ def test_extraction_copies_only_the_neighbourhood(real_build_ttl: Path) -> None:
     small = load_for_view([real_build_ttl], "CHEBI:60799", 1)
     assert isinstance(small, StoreGraph)
     assert 0 < len(small.store) < len(store)
-    whole = focus(to_network(StoreGraph(store)), "CHEBI:60799", 1)  # type: ignore[arg-type,unused-ignore]
+    whole = focus(to_network(StoreGraph(store)), "CHEBI:60799", 1)
     same(focus(to_network(small), "CHEBI:60799", 1), whole)
 
 
