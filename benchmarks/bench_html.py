@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from browser import launch_chromium, open_offline, wait_drawn
 from ketamine_kg.visualize import render_html
+from ketamine_kg.visualize.webgl import render_webgl_html
 
 CATEGORIES = (
     ("drug", "drug"), ("metabolite", "metabolite"), ("receptor", "receptor"), ("protein", "protein"),
@@ -160,6 +161,72 @@ def interaction_ms(browser: Any, path: Path) -> tuple[float, float, float]:
         page.context.close()
 
 
+WEBGL_TARGETS = {"draw_s": 5.0, "redraw_ms": 100.0, "select_ms": 100.0, "page_mb": 15.0}
+
+
+def webgl_interaction_ms(browser: Any, path: Path) -> tuple[float, float, float]:
+    """Redraw (one full WebGL frame, waited for), node selection (panel + highlight), legend toggle."""
+    page, _ = open_offline(browser, path)
+    try:
+        wait_drawn(page, timeout_ms=120_000)
+        figures = page.evaluate(
+            """() => { const k = window.kkg, time = (f) => { const t = performance.now(); f(); return performance.now() - t; };
+                 const med = (f) => { const r = [time(f), time(f), time(f)].sort((a, b) => a - b); return r[1]; };
+                 return [med(() => k.redraw()), time(() => k.selectNode(0)),
+                         time(() => { document.querySelector('#kkg-legend li').click(); k.redraw(); })]; }"""
+        )
+        return float(figures[0]), float(figures[1]), float(figures[2])
+    finally:
+        page.context.close()
+
+
+def bench_webgl(browser: Any, out: Path, size: int, runs: int, canvas_timeout: float) -> None:
+    """The WebGL renderer against the canvas renderer on the same network, with the targets."""
+    network = synthetic_network(size)
+    title = f"synthetic {size}"
+    start = time.perf_counter()
+    webgl = render_webgl_html(network, title=title)
+    gen_webgl = time.perf_counter() - start
+    assert webgl == render_webgl_html(network, title=title), "WebGL page not deterministic"
+    start = time.perf_counter()
+    canvas = render_html(network, title=title)
+    gen_canvas = time.perf_counter() - start
+    paths = {"webgl": out / f"webgl-{size}.html", "canvas": out / f"canvas-{size}.html"}
+    paths["webgl"].write_text(webgl, encoding="utf-8")
+    paths["canvas"].write_text(canvas, encoding="utf-8")
+    draws = [first_draw_ms(browser, paths["webgl"], timeout_s=120) for _ in range(runs)]
+    draw_webgl = statistics.median(d for d in draws if d is not None) / 1000
+    canvas_draw = first_draw_ms(browser, paths["canvas"], timeout_s=canvas_timeout)
+    draw_canvas = canvas_draw / 1000 if canvas_draw else None
+    w_redraw, w_select, w_legend = webgl_interaction_ms(browser, paths["webgl"])
+    c_redraw, c_select, c_legend = interaction_ms(browser, paths["canvas"]) if draw_canvas else (0, 0, 0)
+    mb_webgl, mb_canvas = len(webgl.encode()) / 1e6, len(canvas.encode()) / 1e6
+    print(
+        f"\nWebGL renderer vs canvas renderer, {size:,} nodes, {network.number_of_edges():,} edges (same run)"
+    )
+    print(f"{'figure':<26} {'webgl':>10} {'canvas':>10} {'canvas/webgl':>13} {'target':>9}  verdict")
+    rows = [
+        ("page generation (s)", gen_webgl, gen_canvas, None),
+        ("first draw (s)", draw_webgl, draw_canvas, WEBGL_TARGETS["draw_s"]),
+        ("redraw (ms)", w_redraw, c_redraw if draw_canvas else None, WEBGL_TARGETS["redraw_ms"]),
+        ("select + highlight (ms)", w_select, c_select if draw_canvas else None, WEBGL_TARGETS["select_ms"]),
+        ("legend toggle (ms)", w_legend, c_legend if draw_canvas else None, None),
+        ("page size (MB)", mb_webgl, mb_canvas, WEBGL_TARGETS["page_mb"]),
+    ]
+    for name, ours, theirs, target in rows:
+        other = f"{theirs:10.2f}" if theirs is not None else f">{canvas_timeout:8.0f}s"
+        ratio = f"{theirs / ours:12.1f}x" if theirs is not None and ours else f"{'':>13}"
+        verdict = "" if target is None else ("ok" if ours <= target else "MISSED")
+        print(
+            f"{name:<26} {ours:10.2f} {other} {ratio} {'<= ' + format(target, 'g') if target else '':>9}  {verdict}"
+        )
+    print(
+        f"medians: webgl draw of {runs} runs, redraw of 3; canvas 1 run each; draw = navigation start to the "
+        "first frame finished (WebGL: a pixel read waits for SwiftShader), every network request blocked",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs per median (default 5)")
@@ -167,9 +234,15 @@ def main() -> None:
     parser.add_argument(
         "--baseline-timeout", type=float, default=120.0, help="seconds before a baseline draw is cut off"
     )
+    parser.add_argument("--webgl-sizes", type=int, nargs="*", default=[50000], help="WebGL vs canvas sizes")
+    parser.add_argument("--webgl-only", action="store_true", help="only the WebGL vs canvas comparison")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, launch_chromium() as browser:
         out = Path(tmp)
+        for size in args.webgl_sizes:
+            bench_webgl(browser, out, size, args.runs, args.baseline_timeout)
+        if args.webgl_only:
+            return
         print(f"{'nodes':>6} {'edges':>6} | {'gen ours':>9} {'gen pyvis':>10} {'ratio':>6} | "
               f"{'draw ours':>10} {'draw pyvis':>11} {'ratio':>7} | {'redraw':>7} {'select':>7} {'legend':>7} | bytes")  # fmt: skip
         for size in args.sizes:

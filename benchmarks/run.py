@@ -99,6 +99,9 @@ store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.TURTLE)
 sys.stdout.buffer.write(store.query(sys.argv[2]).serialize(format=ox.QueryResultsFormat.CSV))
 """
 
+#: The entity `render --data --focus` centres on in the scale graphs (scale.py labels drugs "drug NNNNNN").
+VIEW_FOCUS = "drug 000001"
+
 # --------------------------------------------------------------------------- measurement helpers
 
 
@@ -255,6 +258,23 @@ def _view_worker(path: Path, reps: int, heavy_reps: int, out: dict[str, Any]) ->
     from ketamine_kg.visualize import render_html
 
     heavy = max(1, min(reps, heavy_reps))
+    import pyoxigraph as ox
+
+    from ketamine_kg.graph_build.store_graph import load_for_view
+    from ketamine_kg.visualize import focus as focus_view
+
+    def engine_load() -> Any:
+        store = ox.Store()
+        store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
+        return store
+
+    def store_focus() -> Any:  # what `render --data FILE --focus X` does before drawing
+        return focus_view(to_network(load_for_view([path], VIEW_FOCUS, 1)), VIEW_FOCUS, 1)
+
+    paths = interleave({"engine": Variant(engine_load, heavy), "store": Variant(store_focus, heavy)})
+    out["engine_load"], out["store_focus"] = paths["engine"].figures(), paths["store"].figures()
+    out["store_view"] = [paths["store"].result.number_of_nodes(), paths["store"].result.number_of_edges()]
+    paths.clear()
     out["read"], graph = measure(lambda: load_rdf_files([path]), heavy)
     out["triples"] = len(graph)
     out["iterate_floor"], _ = measure(lambda: sum(1 for _ in graph), heavy)
@@ -545,6 +565,19 @@ def bench_scale(report: Report, size: str, reps: int, heavy_reps: int, is_big: b
     vn, ve = view["view"]
     nn, ne = view["network"]
     vcap = f"capped at {heavy_reps} run(s)" if heavy_reps < reps else ""
+    sn, se = view["store_view"]
+    _ratio_row(
+        report,
+        size,
+        "view: render --data --focus",
+        "project store load + neighbourhood + projection",
+        view["store_focus"],
+        "engine's own load (Store.bulk_load)",
+        _median(view["engine_load"]),
+        1.5,
+        note=f"focus '{VIEW_FOCUS}' depth 1: {sn} nodes, {se} edges; engine load peak "
+        f"{view['engine_load']['peak_kb'] / 1024:.0f} MB",
+    )
     _ratio_row(report, size, "view: read rdflib", "project load_rdf_files", view["read"], "", None, note=vcap)
     _ratio_row(
         report,
@@ -695,6 +728,25 @@ def refresh_notes() -> None:
 NOTES_FILE = HERE / "NOTES.md"
 
 
+def bench_webgl_view(report: Report, nodes: int, runs: int) -> None:
+    """The explorer targets (WebGL against canvas, same run), from benchmarks/bench_html.py in a child."""
+    cmd = [
+        sys.executable,
+        str(Path(__file__).with_name("bench_html.py")),
+        "--webgl-only",
+        "--runs",
+        str(runs),
+    ]
+    proc = subprocess.run(
+        [*cmd, "--webgl-sizes", str(nodes)], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"bench_html.py failed:\n{proc.stderr[-3000:]}")
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    print("\n".join(lines), flush=True)
+    report.notes.append("explorer, " + " | ".join(lines))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse options, run the suite, print the table (and write RESULTS.md if asked)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -708,6 +760,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-processes", action="store_true", help="skip the CLI/build process steps")
     parser.add_argument(
         "--refresh-notes", action="store_true", help="only replace the notes in RESULTS.md with NOTES.md"
+    )
+    parser.add_argument(
+        "--webgl-nodes",
+        type=int,
+        default=50000,
+        help="nodes of the WebGL-vs-canvas explorer comparison (bench_html.py; 0 skips it)",
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -730,6 +788,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_scale(report, size, reps, heavy, big)
     if not args.no_processes:
         bench_processes(report, reps)
+    if args.webgl_nodes:
+        bench_webgl_view(report, args.webgl_nodes, min(reps, 3))
     elapsed = time.perf_counter() - started
     print(f"\ntotal {elapsed / 60:.1f} min")
     if args.write_results:

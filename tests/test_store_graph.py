@@ -104,3 +104,23 @@ def real_build_ttl(tmp_path_factory: pytest.TempPathFactory, real_build: BuildRe
     path = tmp_path_factory.mktemp("store") / "kg.nt"
     real_build.graph.serialize(path, format="nt", encoding="utf-8")
     return path
+
+
+def test_check_data_without_reasoner_or_shacl_stays_in_the_store(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from ketamine_kg.cli.check_cmd import _load_data
+    from ketamine_kg.queries.quality import check_quality
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(
+        SAMPLE.read_text(encoding="utf-8")
+        + '\nkg:q_new a kkg:Quantity ; kkg:quantityKind "ki" ; kkg:value 1.0 .\n',  # no unit
+        encoding="utf-8",
+    )
+    store, _ = _load_data([broken], reason=False, timeout=10, max_inferred=20_000, shacl=False)
+    graph, _ = _load_data([broken], reason=False, timeout=10, max_inferred=20_000, shacl=True)
+    assert isinstance(store, ox.Store) and not isinstance(graph, ox.Store)
+    from_store = {r.check.name: len(r.rows) for r in check_quality(store).checks}
+    from_graph = {r.check.name: len(r.rows) for r in check_quality(graph).checks}
+    assert from_store == from_graph and from_store["quantity_without_unit"] >= 1

@@ -14,6 +14,7 @@ from ketamine_kg.cli._validate import positive_seconds
 from ketamine_kg.errors import UserError
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
     from rdflib import Graph
 
     from ketamine_kg.queries.quality import Consistency
@@ -40,11 +41,12 @@ def _build_graph(
 
 
 def _load_data(
-    data: list[Path], reason: bool, timeout: float, max_inferred: int
-) -> tuple[Graph, Consistency]:
-    """The merged RDF files and the reasoner's verdict on them."""
+    data: list[Path], reason: bool, timeout: float, max_inferred: int, shacl: bool
+) -> tuple[Graph | ox.Store, Consistency]:
+    """The merged RDF files and the reasoner's verdict on them. Without reasoning and SHACL (which need
+    rdflib) the files stay in a pyoxigraph store, which the SPARQL checks read directly."""
     from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
-    from ketamine_kg.graph_build.rdf_files import load_rdf_files
+    from ketamine_kg.graph_build.rdf_files import load_rdf_files, load_store
     from ketamine_kg.ontology.reason import run_reasoner
     from ketamine_kg.ontology.schema import load_schema
     from ketamine_kg.queries.quality import Consistency
@@ -53,6 +55,8 @@ def _load_data(
     if missing:
         raise UserError(f"no such RDF file: {', '.join(missing)}")
     status(f"loading {len(data)} RDF file(s)")
+    if not reason and not shacl:
+        return load_store(data), Consistency("skipped", "reasoning skipped (--no-reason)")
     graph = load_rdf_files(data)
     if not reason:
         return graph, Consistency("skipped", "reasoning skipped (--no-reason)")
@@ -120,7 +124,7 @@ def check(
 
     cap = DEFAULT_MAX_INFERRED if max_inferred is None else max_inferred
     if data:
-        graph, consistency = _load_data(data, reason, timeout, cap)
+        graph, consistency = _load_data(data, reason, timeout, cap, shacl)
     else:
         graph, consistency = _build_graph(source, reason, timeout, cap)
     shapes = Path(str(resources.files("ketamine_kg.ontology") / "shapes.ttl")) if shacl else None

@@ -38,7 +38,6 @@ __all__ = ["StoreGraph", "curie_prefixes", "extract_neighbourhood", "find_seeds"
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 Triple = tuple[Node, Node, Node]
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _to_ox(term: Node | None) -> OxTerm | None:

@@ -181,7 +181,7 @@ def to_page_columns(network: nx.MultiDiGraph, title: str) -> dict[str, Any]:
             ):
                 value = None
             node_cols[column].append(values.ref(value))
-    ev_keys = [k for k in EVIDENCE_STYLES]
+    ev_keys = list(EVIDENCE_STYLES)
     ev_index = {k: i for i, k in enumerate(ev_keys)}
     rel_labels: dict[str, str] = {}
     edge_ev: list[int] = []

@@ -88,10 +88,9 @@
   });
   function finishFrame() {
     // WebGL calls return before the GPU (here SwiftShader) has drawn: read one pixel to wait for it.
-    var canvases = renderer.getCanvases();
-    Object.keys(canvases).forEach(function (k) {
-      var gl = renderer.webGLContexts && renderer.webGLContexts[k];
-      if (gl) { gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4)); }
+    Object.keys(renderer.webGLContexts).forEach(function (k) {
+      var gl = renderer.webGLContexts[k];
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
     });
   }
 
