@@ -17,6 +17,12 @@ distinct (focus, value) pairs. SHACL mapping (shape -> check; see ontology/shape
 - QuantityWithoutUnit -> quantity_without_unit; QuantityWithoutValue -> quantity_without_value
 - InferredWithAssertionId -> inferred_with_assertion_id (the inferred axiom side)
 - Vocabulary_* -> value_outside_vocabulary
+- InferredLessQualified -> inferred_less_qualified (focus: the inferred axiom, value: the mirrored assertion)
+- QuantityNotLinked -> quantity_not_linked
+- FrequencyWithoutComparator -> frequency_without_comparator
+- DatabaseSourceForClinical -> database_source_for_clinical (focus: axiom or quantity, value: the resource)
+- ExactMatchMismatch -> exact_match_mismatch (focus: the property, value: the mapped relation)
+- NonUcumUnit -> non_ucum_unit (a unit outside the vocabulary is also value_outside_vocabulary)
 - undeclared_term has no shape (SPARQL only).
 """
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
@@ -142,7 +149,7 @@ def _inferred_with_id(g: Graph) -> None:
 
 
 def _bad_evidence(g: Graph) -> None:
-    node = bnode_for("assertion", "R0004")
+    node = bnode_for("assertion", "R0006")
     g.remove((node, URIRef(KKG.evidenceLevel), None))
     g.add((node, URIRef(KKG.evidenceLevel), Literal("anecdotal")))
 
@@ -156,6 +163,33 @@ class Case:
     mutate: Mutation
     rows: dict[str, int]
     shacl: dict[str, int]
+
+
+def _inferred_without_regimen(g: Graph) -> None:
+    mirrored = [ax for ax in g.subjects(URIRef(KKG.mirrorsAssertion), Literal("R0011"))]
+    assert len(mirrored) == 1
+    g.remove((mirrored[0], URIRef(KKG.regimen), None))
+
+
+def _quantity_of_assertion_subject(g: Graph) -> None:
+    g.add((KG.q_freq_dissociation, URIRef(KKG.quantityOf), KG.esketamine))
+
+
+def _comparator_value_without_arm(g: Graph) -> None:
+    g.add((KG.q_freq_dissociation, URIRef(KKG.comparatorValue), Literal(Decimal("5.8"))))
+
+
+def _database_for_clinical(g: Graph) -> None:
+    g.add((bnode_for("assertion", "R0006"), DCTERMS.source, KG.src_chebi))
+
+
+def _exact_match_to_transitive(g: Graph) -> None:
+    g.add((k("hasPart"), SKOS.exactMatch, URIRef("http://purl.obolibrary.org/obo/BFO_0000051")))
+
+
+def _micromolar_as_mega(g: Graph) -> None:
+    g.remove((KG.q_ki_esketamine_nmdar, URIRef(KKG.unit), None))
+    g.add((KG.q_ki_esketamine_nmdar, URIRef(KKG.unit), Literal("uM")))
 
 
 CASES: dict[str, Case] = {
@@ -202,6 +236,28 @@ CASES: dict[str, Case] = {
         _bad_evidence, {"value_outside_vocabulary": 1}, {"value_outside_vocabulary": 1}
     ),
     "undeclared_term": Case(_undeclared, {"undeclared_term": 1}, {}),
+    "inferred_less_qualified": Case(
+        _inferred_without_regimen, {"inferred_less_qualified": 1}, {"inferred_less_qualified": 1}
+    ),
+    "quantity_not_linked": Case(
+        _quantity_of_assertion_subject, {"quantity_not_linked": 1}, {"quantity_not_linked": 1}
+    ),
+    "frequency_without_comparator": Case(
+        _comparator_value_without_arm,
+        {"frequency_without_comparator": 1},
+        {"frequency_without_comparator": 1},
+    ),
+    "database_source_for_clinical": Case(
+        _database_for_clinical, {"database_source_for_clinical": 1}, {"database_source_for_clinical": 1}
+    ),
+    "exact_match_mismatch": Case(
+        _exact_match_to_transitive, {"exact_match_mismatch": 1}, {"exact_match_mismatch": 1}
+    ),
+    "non_ucum_unit": Case(
+        _micromolar_as_mega,
+        {"non_ucum_unit": 1, "value_outside_vocabulary": 1},
+        {"non_ucum_unit": 1, "value_outside_vocabulary": 1},
+    ),
 }
 
 

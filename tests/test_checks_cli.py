@@ -11,6 +11,7 @@ from conftest import RunCli
 from ketamine_kg.graph_build.serialize import write_turtle
 from ketamine_kg.ontology.triples import annotate, bnode_for
 from ketamine_kg.pipeline import BuildResult
+from ketamine_kg.queries.quality import load_checks
 from ketamine_kg.vocab import DCTERMS, KG, KKG
 
 KKG_NS = Namespace("https://w3id.org/ketamine-kg/schema#")
@@ -21,7 +22,7 @@ def test_check_passes_on_the_fixture_tables(run_cli: RunCli, fixture_source_dir:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "reasoner consistency check: consistent" in result.stdout
     assert "SHACL (shapes.ttl): conforms" in result.stdout
-    assert "PASSED: 15 checks, 0 failing" in result.stdout
+    assert f"PASSED: {len(load_checks())} checks, 0 failing" in result.stdout
 
 
 def test_bad_source_is_a_user_error(run_cli: RunCli, tmp_path: Path) -> None:

@@ -94,3 +94,46 @@ def test_every_shape_names_a_check() -> None:
         assert shapes.value(shape, URIRef(SHAPES_NS + "check")) is not None, shape
     assert names <= set(load_checks())
     assert set(load_checks()) - names == {"undeclared_term"}
+
+
+def ucum_unit_pattern() -> str:
+    """A regular expression for UCUM unit codes, built from the UCUM essence file that ucumvert ships.
+
+    Components are a (prefixed, if metric) atom with an optional exponent, a ``{annotation}`` or an integer
+    factor, joined by ``.`` or ``/`` (a leading ``/`` is allowed); parentheses are not used by this project.
+    """
+    import xml.etree.ElementTree as ET
+
+    essence = resources.files("ucumvert") / "vendor" / "ucum-essence.xml"
+    root = ET.fromstring(essence.read_bytes())
+    ns = "{http://unitsofmeasure.org/ucum-essence}"
+
+    def alternatives(codes: list[str]) -> str:
+        return "|".join(re.escape(c) for c in sorted(set(codes), key=lambda c: (-len(c), c)))
+
+    prefixes = [e.get("Code", "") for e in root.iter(f"{ns}prefix")]
+    metric = [e.get("Code", "") for e in root.iter(f"{ns}base-unit")]
+    metric += [e.get("Code", "") for e in root.iter(f"{ns}unit") if e.get("isMetric") == "yes"]
+    other = [e.get("Code", "") for e in root.iter(f"{ns}unit") if e.get("isMetric") != "yes"]
+    atom = f"(?:(?:{alternatives(prefixes)})?(?:{alternatives(metric)})|(?:{alternatives(other)}))"
+    component = f"(?:{atom}(?:[+-]?[0-9]+)?(?:\\{{[^{{}}]*\\}})?|\\{{[^{{}}]*\\}}|[0-9]+)"
+    return f"^/?{component}(?:[./]{component})*$"
+
+
+def _quoted(pattern: str) -> str:
+    """The pattern as a SPARQL or Turtle string literal body (backslashes and quotes escaped)."""
+    return pattern.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def test_ucum_check_and_shape_use_the_ucum_essence_pattern() -> None:
+    quoted = _quoted(ucum_unit_pattern())
+    assert f'"{quoted}"' in check_text("non_ucum_unit"), "regenerate the pattern from ucum_unit_pattern()"
+    assert f'"{quoted}"' in SHAPES.read_text(encoding="utf-8"), "regenerate the NonUcumUnit sh:pattern"
+
+
+def test_ucum_pattern_accepts_the_vocabulary_and_rejects_traps() -> None:
+    pattern = re.compile(ucum_unit_pattern())
+    for unit in load_schema().vocabulary("unit"):
+        assert pattern.fullmatch(unit), unit
+    for bad in ("uM", "nM", "mmHg", "µM", "hr", "mg kg", "mins"):
+        assert not pattern.fullmatch(bad), bad

@@ -47,6 +47,9 @@ NAMES = {
     "gexf": "kg.gexf",
     "cytoscape": "kg.cyjs",
     "kgx": "kgx",
+    "neo4j": "neo4j",
+    "sssom": "kg.sssom.tsv",
+    "obographs": "kg.obographs.json",
 }
 RDFLIB_FORMAT = {
     "turtle": "turtle",
@@ -161,7 +164,7 @@ def assert_rdf_round_trip(graph: Graph, path: Path, fmt: str, *, inferred: bool)
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [(v, k) for k, v in NAMES.items() if k != "kgx"]
+    [(v, k) for k, v in NAMES.items() if k not in ("kgx", "neo4j")]
     + [("kg.rdf", "xml"), ("kg.cytoscape.json", "cytoscape"), ("KG.TTL", "turtle")],
 )
 def test_format_from_extension(tmp_path: Path, name: str, fmt: str) -> None:
@@ -352,6 +355,7 @@ def test_kgx_nodes_and_edges(sample: Graph, tmp_path: Path) -> None:
         "nodes.tsv",
         "edges.tsv",
         "prefix_map.json",
+        "context.jsonld",
         "graph_metadata.json",
     }
     nodes = {row["id"]: row for row in read_tsv(out / "nodes.tsv")}
@@ -391,6 +395,9 @@ def test_kgx_nodes_and_edges(sample: Graph, tmp_path: Path) -> None:
     assert not [row for row in edges if row["knowledge_level"] == "logical_entailment"]
     prefixes = json.loads((out / "prefix_map.json").read_text(encoding="utf-8"))
     assert prefixes["CHEBI"] == "http://purl.obolibrary.org/obo/CHEBI_" and prefixes["kg"].endswith("/id/")
+    context = json.loads((out / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert context["CHEBI"] == {"@id": "http://purl.obolibrary.org/obo/CHEBI_", "@prefix": True}
+    assert context["kg"] == prefixes["kg"] and context["@version"] == 1.1
     metadata = json.loads((out / "graph_metadata.json").read_text(encoding="utf-8"))
     assert (metadata["id"], metadata["node_count"], metadata["edge_count"]) == ("infores:ketamine-kg", 4, 3)
     export(kgx_safe(sample), "kgx", out, inferred=False)
@@ -417,7 +424,7 @@ graph.set((KG.trd, RDFS.label, Literal("treatment-resistant depression")))
 graph.set((KG.esketamine, OBO.IAO_0000115, Literal("The (S)-enantiomer.")))
 names = dict(turtle="kg.ttl", nt="kg.nt", xml="kg.owl", trig="kg.trig", nquads="kg.nq", graphml="kg.graphml",
              gexf="kg.gexf", cytoscape="kg.cyjs", kgx="kgx")
-names["json-ld"] = "kg.jsonld"
+names.update({"json-ld": "kg.jsonld", "neo4j": "neo4j", "sssom": "kg.sssom.tsv", "obographs": "kg.obographs.json"})
 for fmt in FORMATS:
     export(graph, fmt, Path(sys.argv[2]) / names[fmt])
 """
@@ -442,7 +449,7 @@ def test_exports_are_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr
         trees.append(_tree(out))
-    assert len(trees[0]) == len(FORMATS) + 3  # kgx is four files
+    assert len(trees[0]) == len(FORMATS) + 4 + 1  # kgx is five files, neo4j two
     assert trees[0] == trees[1] == trees[2]
 
 
@@ -490,7 +497,7 @@ def test_every_format_on_the_built_graph(built: BuildResult, tmp_path: Path) -> 
             result = export(graph, fmt, path, inferred=inferred)
             if fmt in RDF_FORMATS:
                 assert_rdf_round_trip(graph, path, fmt, inferred=inferred)
-            elif fmt != "kgx":
+            elif fmt in ("graphml", "gexf", "cytoscape", "neo4j", "obographs"):
                 assert (result.nodes, result.edges) == (network.number_of_nodes(), network.number_of_edges())
         back = nx.read_graphml(tmp_path / f"{inferred}" / "kg.graphml", force_multigraph=True)
         assert (back.number_of_nodes(), back.number_of_edges()) == (

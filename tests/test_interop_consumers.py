@@ -1,5 +1,6 @@
 """Real consumers read the exports of the real build: kgx (transform + validate, offline), pronto,
-py-horned-owl, rdflib and oaklib (OWL), graphology-gexf (GEXF, in node), PyLD (JSON-LD 1.1).
+py-horned-owl, rdflib and oaklib (OWL), graphology-gexf (GEXF, in node), PyLD (JSON-LD 1.1), sssom-py
+(SSSOM) and oaklib (OBO Graphs JSON).
 
 kgx and oaklib live in ``.venv-tools`` and graphology in ``tests/js/node_modules`` (both made by
 ``scripts/setup.sh --test``); when one is missing the test fails in CI and is skipped elsewhere.
@@ -31,7 +32,15 @@ from ketamine_kg.vocab import ONTOLOGY_IRI, OWL, RDF
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / ".venv-tools" / "bin"
 JS = ROOT / "tests" / "js"
-FILES = {"kgx": "kgx", "xml": "kg.owl", "gexf": "kg.gexf", "json-ld": "kg.jsonld", "nt": "kg.nt"}
+FILES = {
+    "kgx": "kgx",
+    "xml": "kg.owl",
+    "gexf": "kg.gexf",
+    "json-ld": "kg.jsonld",
+    "nt": "kg.nt",
+    "sssom": "kg.sssom.tsv",
+    "obographs": "kg.obographs.json",
+}
 PUBLICATION = re.compile(r"^(PMID:[0-9]+|doi:10\.[0-9]+/\S+|PMCID:PMC[0-9]+)$")
 
 
@@ -78,13 +87,26 @@ def exported(real_build: BuildResult, tmp_path_factory: pytest.TempPathFactory) 
 
 
 def test_kgx_transform_keeps_every_assertion_and_validate_finds_no_error(
-    exported: Path, real_build: BuildResult
+    exported: Path, real_build: BuildResult, tmp_path: Path
 ) -> None:
     require(TOOLS / "python", "kgx")
     script = str(ROOT / "tests" / "tools" / "kgx_offline.py")
-    report = json.loads(run(offline([str(TOOLS / "python"), script, str(exported / "kgx"), "kg"])))
-    nodes, edges = read_tsv(exported / "kgx" / "nodes.tsv"), read_tsv(exported / "kgx" / "edges.tsv")
-    # kgx transform (in-memory graph, edges keyed by subject-predicate-object) loses no edge
+    kgx = exported / "kgx"
+    nodes, edges = read_tsv(kgx / "nodes.tsv"), read_tsv(kgx / "edges.tsv")
+    # `kgx transform` itself (not streaming: its graph keys edges by subject-predicate-object)
+    out = tmp_path / "kg"
+    transform = ["transform", "--input-format", "tsv", "--output-format", "jsonl", "--output", str(out)]
+    run(
+        offline(
+            [str(TOOLS / "python"), script, "cli", *transform, str(kgx / "nodes.tsv"), str(kgx / "edges.tsv")]
+        )
+    )
+    lines = (tmp_path / "kg_edges.jsonl").read_text(encoding="utf-8").splitlines()
+    back = {(e["subject"], e["predicate"], e["object"], e["id"]) for e in map(json.loads, lines)}
+    assert len(lines) == len(edges)
+    assert back == {(e["subject"], e["predicate"], e["object"], e["id"]) for e in edges}
+    assert len((tmp_path / "kg_nodes.jsonl").read_text(encoding="utf-8").splitlines()) == len(nodes)
+    report = json.loads(run(offline([str(TOOLS / "python"), script, str(kgx), "kg"])))
     assert (report["nodes"], report["edges"]) == (len(nodes), len(edges))
     assert report["edge_ids"] == sorted(e["id"] for e in edges)
     # every cited assertion of the tables is carried by one KGX edge
@@ -164,6 +186,31 @@ def test_runoak_reads_labels_by_project_curie_without_prefix_options(exported: P
     assert "kg:esketamine\tesketamine" in out.splitlines()
 
 
+def test_sssom_py_validates_and_parses_the_mappings(exported: Path, tmp_path: Path) -> None:
+    require(TOOLS / "sssom", "sssom-py")
+    path = exported / "kg.sssom.tsv"
+    run(offline([str(TOOLS / "sssom"), "validate", str(path)]))  # exit 1 on any schema violation
+    parsed = tmp_path / "parsed.sssom.tsv"
+    run(offline([str(TOOLS / "sssom"), "parse", str(path), "-o", str(parsed)]))
+    mine = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    back = [line for line in parsed.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert len(back) == len(mine) > 100
+
+
+def test_oaklib_reads_obographs_relationships(exported: Path) -> None:
+    require(TOOLS / "runoak", "oaklib")
+    esketamine = "https://w3id.org/ketamine-kg/id/esketamine"
+    out = run(
+        offline(
+            [str(TOOLS / "runoak"), "-i", str(exported / "kg.obographs.json"), "relationships", esketamine]
+        )
+    )
+    rows = [line.split("\t") for line in out.splitlines()[1:]]
+    treats = "https://w3id.org/ketamine-kg/schema#treats"
+    assert [esketamine, treats, "https://w3id.org/ketamine-kg/id/trd"] in [r[:3] for r in rows]
+    assert any(r[1] == "type" and r[2].endswith("schema#Drug") for r in rows)
+
+
 def test_graphology_reads_gexf_attribute_names(exported: Path) -> None:
     require(JS / "node_modules" / "graphology-gexf", "graphology-gexf")
     node = shutil.which("node")
@@ -194,6 +241,14 @@ def test_jsonld_is_read_the_same_by_two_json_ld_1_1_processors(exported: Path) -
     for name, dataset in readers.items():
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         assert {str(q) for q in dataset} == {str(q) for q in expected}, name
+    # the shipped JSON-LD context (kgx/context.jsonld) expands standard CURIEs under 1.1 too
+    context = json.loads((exported / "kgx" / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    probe = {"@context": context, "@id": "CHEBI:60799", "rdfs:seeAlso": {"@id": "kg:esketamine"}}
+    line = jsonld.to_rdf(probe, {"format": "application/n-quads", "processingMode": "json-ld-1.1"}).strip()
+    assert line == (
+        "<http://purl.obolibrary.org/obo/CHEBI_60799> <http://www.w3.org/2000/01/rdf-schema#seeAlso> "
+        "<https://w3id.org/ketamine-kg/id/esketamine> ."
+    )
 
 
 def test_from_rdf_exports_never_parse_with_rdflib(tmp_path: Path, exported: Path) -> None:

@@ -242,3 +242,39 @@ def test_cli_publish_errors_exit_2(virtuoso: VirtuosoServer, oxigraph: OxigraphS
     _assert_user_error(
         run_cli(*base[:-1], "not an iri", "--store", oxigraph.store_url), "not an absolute IRI"
     )
+
+
+_PUBLISH_WITHOUT_RDFLIB = """
+import sys
+import rdflib.graph
+def refuse(*args, **kwargs):
+    raise SystemExit("rdflib parser used")
+rdflib.graph.Graph.parse = refuse
+from ketamine_kg.cli import main
+sys.argv = ["ketamine-kg", "publish", "--from-rdf", sys.argv[1], "--store", sys.argv[2], "--graph", sys.argv[3]]
+main()
+"""
+
+
+def test_publish_from_rdf_reads_through_pyoxigraph(
+    oxigraph: OxigraphServer, real_build: BuildResult, tmp_path: Path
+) -> None:
+    """``publish --from-rdf`` never parses with rdflib (issue 17 item 4: it used to canonicalise for minutes)."""
+    import subprocess
+    import sys
+
+    from ketamine_kg.graph_build.export_ntriples import to_ntriples
+    from ketamine_kg.graph_build.serialize import to_turtle
+
+    ttl = tmp_path / "ketamine-kg.ttl"
+    ttl.write_bytes(to_turtle(real_build.graph))
+    graph_iri = GRAPH_IRI + "/from-rdf"
+    done = subprocess.run(
+        [sys.executable, "-c", _PUBLISH_WITHOUT_RDFLIB, str(ttl), oxigraph.store_url, graph_iri],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = to_ntriples(real_build.graph).count(b"\n")
+    assert count_remote_triples(oxigraph.query_url, graph_iri) == expected == len(real_build.graph)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,40 @@ def test_competency_answers_on_real_data(name: str, real_engines: dict[str, obje
     )
 
 
+def _gold_cell(cell: Any) -> str | None:
+    """A result cell as gold answers spell it: an IRI as its CURIE, a number in plain canonical form."""
+    if cell is None:
+        return None
+    kind, value, datatype, _ = cell.parts
+    if kind == "uri":
+        return str(cell.curie)
+    if datatype and datatype.rsplit("#", 1)[-1] in {"decimal", "integer", "double", "float"}:
+        return format(Decimal(value).normalize(), "f")
+    return str(value)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_query_has_a_reviewed_gold_answer(name: str) -> None:
+    gold = _expected(name).get("gold")
+    assert gold, f"tests/expected/{name}.json needs a 'gold' answer written from the fact sheet"
+    assert gold["columns"] and set(gold["columns"]) <= set(CATALOGUE[name].columns)
+    assert all(len(row) == len(gold["columns"]) for row in gold["rows"])
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if "gold" in _expected(n)])
+def test_gold_answers_on_real_data(name: str, real_engines: dict[str, object]) -> None:
+    """The whole answer, row for row (pairings and qualifiers included), equals the reviewed gold answer."""
+    gold = _expected(name)["gold"]
+    result = run_query(real_engines["oxigraph"], name, **gold["params"])
+    index = [result.columns.index(c) for c in gold["columns"]]
+    actual = sorted({tuple(_gold_cell(row[i]) for i in index) for row in result.rows}, key=repr)
+    expected = sorted({tuple(row) for row in gold["rows"]}, key=repr)
+    assert len(expected) == len(gold["rows"]), "duplicate rows in the gold answer"
+    missing = [r for r in expected if r not in actual]
+    extra = [r for r in actual if r not in expected]
+    assert not missing and not extra, f"{name}: missing {missing}; unexpected {extra}"
+
+
 def test_cq_regression_guards(real_engines: dict[str, object]) -> None:
     engine = real_engines["oxigraph"]
     structural = run_query(engine, "cq02_structural_relations")
@@ -178,8 +213,10 @@ def test_parameter_text_is_never_query_text(fixture_engines: dict[str, object]) 
 
 def test_bad_parameters_are_clear(fixture_engines: dict[str, object]) -> None:
     engine = fixture_engines["oxigraph"]
-    with pytest.raises(QueryError, match="did you mean 'esketamine'"):
+    with pytest.raises(QueryError, match="did you mean 'esketamine'") as typo:
         run_query(engine, "drug_targets", drug="esketamin")
+    # only entities are suggested, never the labels of quantities, claims or sources
+    assert not any(word in str(typo.value) for word in ("frequency", "constant", "metabolite", "Ki"))
     with pytest.raises(QueryError, match="needs --param text"):
         run_query(engine, "search")
     with pytest.raises(QueryError, match="no parameter colour"):
@@ -206,7 +243,8 @@ def test_run_query_accepts_graph_store_and_build(fixture_build: BuildResult) -> 
 
 def test_formats(fixture_build: BuildResult) -> None:
     result = run_sparql(
-        fixture_build, "SELECT ?d ?v WHERE { ?q kkg:quantityOf ?d ; kkg:value ?v } ORDER BY ?v"
+        fixture_build,
+        "SELECT ?d ?v WHERE { ?q kkg:qualifiesAssertion/owl:annotatedSource ?d ; kkg:value ?v } ORDER BY ?v",
     )
     document = json.loads(format_result(result, "json"))
     assert document["head"]["vars"] == ["d", "v"]

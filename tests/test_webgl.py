@@ -57,7 +57,7 @@ def test_auto_picks_canvas_for_small_views_and_webgl_by_choice(sample: nx.MultiD
     assert "kkgPanels" in large and "vis.Network" not in large
     assert "Copyright (C) 2013-2025, Alexis Jacomy" in large  # sigma's licence travels with its code
     assert "Guillaume Plique" in large
-    with pytest.raises(UserError, match="--renderer must be one of auto, canvas, webgl"):
+    with pytest.raises(UserError, match="--renderer must be auto, canvas or webgl, not 'svg'"):
         render_page(sample, renderer="svg")  # type: ignore[arg-type]
 
 
@@ -149,4 +149,4 @@ def test_cli_render_with_the_webgl_renderer(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert len(page_json(out.read_text(encoding="utf-8"))["nodes"]["label"]) == 9
     result = CliRunner().invoke(app, ["render", "--data", data, "--renderer", "svg", "--out", str(out)])
-    assert result.exit_code == 2 and "--renderer must be one of auto, canvas, webgl" in result.output
+    assert result.exit_code == 2 and "--renderer must be auto, canvas or webgl, not 'svg'" in result.output

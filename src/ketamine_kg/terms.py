@@ -1,6 +1,6 @@
 """The one place that converts RDF terms (rdflib <-> pyoxigraph) and CURIEs (compression and expansion).
 
-CURIEs are compressed by the `curies` library with two prefix maps built from the same data:
+CURIEs are compressed and expanded by the `curies` library with two prefix maps built from the same data:
 
 * :func:`project_converter`: the curated serialisation prefixes (``vocab.PREFIXES``: ``kg:``, ``kkg:``,
   ``obo:``, ...), used to write RDF and to show query results;
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "OxTerm",
     "compress",
+    "expand",
     "identifier_converter",
     "identifier_prefix_map",
     "project_converter",
@@ -120,3 +121,13 @@ def compress(iri: str, converter: curies.Converter | None = None, *, strict_loca
     if not local or local.startswith("//") or (strict_local and not _SAFE_LOCAL.match(local)):
         return iri
     return pair
+
+
+def expand(curie: str, converter: curies.Converter | None = None) -> str | None:
+    """The IRI of a CURIE with a known prefix and a non-empty local part (``project_converter`` by
+    default), else None."""
+    _prefix, sep, local = curie.partition(":")
+    if not sep or not local or local.startswith("//"):
+        return None
+    found: str | None = (converter or project_converter()).expand(curie)
+    return found

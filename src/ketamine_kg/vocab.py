@@ -46,6 +46,7 @@ class KKG(DefinedNamespace):
     verificationStatus: URIRef
     inferred: URIRef
     hermitReasoning: URIRef
+    metaboliteClosure: URIRef
     # qualifiers (kkg:<key>)
     mechanism: URIRef
     regimen: URIRef
@@ -53,6 +54,8 @@ class KKG(DefinedNamespace):
     region: URIRef
     directness: URIRef
     population: URIRef
+    interaction: URIRef
+    site: URIRef
     # quantities
     Quantity: URIRef
     quantityOf: URIRef
@@ -63,6 +66,12 @@ class KKG(DefinedNamespace):
     maxValue: URIRef
     unit: URIRef
     context: URIRef
+    qualifiesAssertion: URIRef
+    comparator: URIRef
+    comparatorValue: URIRef
+    comparatorMinValue: URIRef
+    comparatorMaxValue: URIRef
+    mirrorsAssertion: URIRef
     # claims
     Claim: URIRef
     statement: URIRef

@@ -429,3 +429,25 @@ def test_a_contrasted_drug_is_not_the_subject(checker: TextChecker) -> None:
     assert [(c.subject, c.negated, c.verdict) for c in claims if c.predicate == "treats"] == [
         ("ketamine", True, "supported")
     ]
+
+
+def test_negation_inside_an_aside_is_not_the_claims(checker: TextChecker) -> None:
+    claim = one(
+        checker,
+        "Esketamine, which is not a metabolite, blocks NMDA receptors.",
+        "esketamine",
+        "isAntagonistOf",
+        "nmda_receptor",
+    )
+    assert not claim.negated and claim.verdict == "supported"
+
+
+def test_a_negated_claim_against_a_conditional_fact_is_qualified(checker: TextChecker) -> None:
+    claim = one(
+        checker,
+        "Ketamine is never given to treat bipolar depression on its own.",
+        "ketamine",
+        "treats",
+        "bipolar_depression",
+    )
+    assert claim.negated and claim.verdict == "qualified" and "add_on_to_mood_stabiliser" in claim.reason

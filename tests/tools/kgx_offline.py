@@ -3,7 +3,8 @@ and ``validate`` against the Biolink model copy the ``biolink-model`` package sh
 
 Run with the tools venv: ``.venv-tools/bin/python tests/tools/kgx_offline.py DIR [EXTRA_PREFIX ...]``.
 Prints one JSON object: nodes and edges kept by the transform (with the edge ids), and the validator's
-errors by level. kgx downloads its JSON-LD contexts and the Biolink model at run time; here they are
+errors by level. ``kgx_offline.py cli ARGS...`` runs the ``kgx`` command line itself (``transform``,
+``validate``, ...) with the same offline setup. kgx downloads its JSON-LD contexts and the Biolink model at run time; here they are
 pointed at the copies installed with biolink-model and prefixcommons, so nothing is fetched.
 """
 
@@ -43,32 +44,53 @@ def offline() -> None:
     kgx_utils._toolkit_versions[toolkit.get_model_version()] = toolkit
 
 
-def main(directory: Path, extra_prefixes: list[str]) -> dict[str, Any]:
-    offline()
+def _validate(files: list[str], extra_prefixes: list[str]) -> tuple[dict[str, Any], str]:
+    """``kgx validate``'s errors (level -> kind -> message -> records) and the Biolink version used."""
     from kgx.transformer import Transformer
     from kgx.validator import Validator
+
+    validator = Validator()
+    validator.prefixes.update(extra_prefixes)
+    Transformer(stream=True).transform(
+        {"filename": files, "format": "tsv"}, output_args=None, inspector=validator
+    )
+    errors: dict[str, Any] = json.loads(json.dumps(validator.get_errors(), default=str))
+    return errors, str(validator.get_validation_model_version())
+
+
+def _count(errors: dict[str, Any]) -> dict[str, int]:
+    return {level: sum(len(v) for v in kinds.values()) for level, kinds in errors.items()}
+
+
+def main(directory: Path, extra_prefixes: list[str]) -> dict[str, Any]:
+    """Transform (in-memory graph) and validate with and without the extra prefixes, in one process."""
+    offline()
+    from kgx.transformer import Transformer
 
     files = [str(directory / "nodes.tsv"), str(directory / "edges.tsv")]
     transformer = Transformer()  # not streaming: the in-memory graph that keys edges by s-p-o
     transformer.transform({"filename": files, "format": "tsv"})
     graph = transformer.store.graph
     edge_ids = sorted(str(d.get("id")) for _s, _o, _k, d in graph.edges(keys=True, data=True))
-    validator = Validator()
-    validator.prefixes.update(extra_prefixes)
-    validating = Transformer(stream=True)
-    validating.transform({"filename": files, "format": "tsv"}, output_args=None, inspector=validator)
-    errors = validator.get_errors()
-    by_level = {level: sum(len(v) for v in kinds.values()) for level, kinds in errors.items()}
+    errors, model = _validate(files, extra_prefixes)
+    bare, _ = _validate(files, [])
     return {
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
         "edge_ids": edge_ids,
-        "errors": by_level,
-        "model": validator.get_validation_model_version(),
-        "sample": json.loads(json.dumps(errors, default=str)) if any(by_level.values()) else {},
+        "model": model,
+        "errors": _count(errors),
+        "sample": errors if any(_count(errors).values()) else {},
+        "errors_without_extra_prefixes": bare,
     }
 
 
 if __name__ == "__main__":
-    result = main(Path(sys.argv[1]), sys.argv[2:])
-    sys.stdout.write(json.dumps(result, default=str) + "\n")
+    if sys.argv[1] == "cli":
+        offline()
+        from kgx.cli import cli
+
+        cli(sys.argv[2:])
+    else:
+        result = main(Path(sys.argv[1]), sys.argv[2:])
+        sys.stdout.write(json.dumps(result, default=str) + "\n")

@@ -6,9 +6,27 @@ inside the command functions so that ``ketamine-kg --help`` does not load them.
 
 from __future__ import annotations
 
-import importlib
+import os
+import signal
+import threading
 
-import typer
+
+def _interrupted_while_starting(_signum: int, _frame: object) -> None:
+    os.write(2, b"error: interrupted; nothing was written\n")  # nothing has been opened yet
+    os._exit(130)
+
+
+# Ctrl-C while the CLI starts (imports, option parsing): one line and exit 130, not a traceback. The
+# command wrapper (``_common.handle_errors``) puts Python's KeyboardInterrupt back once a command runs.
+if threading.current_thread() is threading.main_thread():
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+import importlib  # noqa: E402 - after the start-up handler
+from typing import Annotated  # noqa: E402
+
+import typer  # noqa: E402 - after the start-up handler
+
+from ketamine_kg.cli._validate import limit_option, set_limits  # noqa: E402
 
 app = typer.Typer(
     name="ketamine-kg",
@@ -33,8 +51,14 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
     ),
+    max_input_mb: Annotated[int | None, limit_option("max_input_bytes")] = None,
+    max_nesting: Annotated[int | None, limit_option("max_nesting")] = None,
+    max_query_kb: Annotated[int | None, limit_option("max_query_chars")] = None,
+    max_query_depth: Annotated[int | None, limit_option("max_query_depth")] = None,
+    memory_mb: Annotated[int | None, limit_option("memory_bytes")] = None,
 ) -> None:
     """A cited, reasoned knowledge graph of ketamine and esketamine in depression."""
+    set_limits(max_input_mb, max_nesting, max_query_kb, max_query_depth, memory_mb)
 
 
 # Command modules register themselves on ``app`` when imported, in this order (the order of --help).
@@ -58,5 +82,12 @@ _whole_short_help(app)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point; Ctrl-C anywhere ends with one line and exit code 130."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted; earlier outputs are unchanged", err=True)
+        raise SystemExit(130) from None
+    finally:  # the work is done (or refused): a late Ctrl-C must not turn the exit into a traceback
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)

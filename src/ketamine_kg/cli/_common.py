@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
+from ketamine_kg.cli._watchdog import STDERR_TTY
 from ketamine_kg.errors import KetamineKGError
 
 if TYPE_CHECKING:
@@ -25,7 +28,7 @@ _STARTED = time.monotonic()
 
 def is_terminal() -> bool:
     """True when stderr is a terminal (show progress); False when piped or in CI."""
-    return sys.stderr.isatty()
+    return sys.stderr.isatty() or os.environ.get(STDERR_TTY) == "1"
 
 
 def fail(message: str, code: int) -> typer.Exit:
@@ -39,6 +42,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, KeyboardInterrupt
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
         try:
             return func(*args, **kwargs)

@@ -37,9 +37,9 @@ def from_rdf_alias() -> Any:
     return typer.Option("--from-rdf", hidden=True, metavar="FILE")
 
 
-def out_option(help: str) -> Any:
-    """``--out/-o PATH``."""
-    return typer.Option("--out", "-o", metavar="PATH", help=help)
+def out_option(help: str, callback: Any = None) -> Any:
+    """``--out/-o PATH`` (``callback`` checks the path before anything runs)."""
+    return typer.Option("--out", "-o", metavar="PATH", help=help, callback=callback)
 
 
 def format_option(help: str) -> Any:

@@ -11,6 +11,7 @@ import typer
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import cache_enabled, handle_errors, status
 from ketamine_kg.cli._options import needs, out_option, reason_option, source_option
+from ketamine_kg.cli._validate import positive_seconds
 
 
 @app.command()
@@ -22,7 +23,11 @@ def build(
     reasoner_timeout: Annotated[
         float | None,
         typer.Option(
-            "--reasoner-timeout", metavar="SECONDS", min=1, help="Stop HermiT after this long (default 120)."
+            "--reasoner-timeout",
+            metavar="SECONDS",
+            min=1,
+            help="Stop HermiT after this long (default 120).",
+            callback=positive_seconds,
         ),
     ] = None,
     max_inferred: Annotated[

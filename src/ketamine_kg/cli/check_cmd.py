@@ -10,6 +10,7 @@ import typer
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import built_graph, handle_errors, status
 from ketamine_kg.cli._options import choose, data_option, format_option, needs, source_option
+from ketamine_kg.cli._validate import positive_seconds
 from ketamine_kg.errors import UserError
 
 if TYPE_CHECKING:
@@ -81,7 +82,11 @@ def check(
     reasoner_timeout: Annotated[
         float | None,
         typer.Option(
-            "--reasoner-timeout", metavar="SECONDS", min=1, help="Stop HermiT after this long (default 120)."
+            "--reasoner-timeout",
+            metavar="SECONDS",
+            min=1,
+            help="Stop HermiT after this long (default 120).",
+            callback=positive_seconds,
         ),
     ] = None,
     max_inferred: Annotated[

@@ -9,8 +9,7 @@ import typer
 
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
-from ketamine_kg.cli._options import canonical, format_option, hint, out_option, source_option
-from ketamine_kg.errors import UserError
+from ketamine_kg.cli._options import choose, format_option, out_option, reason_option, source_option
 
 FORMATS = ("table", "json", "html", "ttl", "tsv")
 
@@ -31,8 +30,8 @@ def _table(rows: list[tuple[str, str, str, str, str]]) -> str:
 @handle_errors
 def check_text(
     file: Annotated[Path, typer.Argument(metavar="FILE", hidden=True)],
-    fmt: Annotated[str, format_option("table, json, html, ttl or tsv.")] = "table",
-    out: Annotated[Path | None, out_option("Write here instead of stdout.")] = None,
+    fmt: Annotated[str, format_option("table, json, html, ttl (alias turtle) or tsv.")] = "table",
+    out: Annotated[Path | None, out_option("Write the report here instead of to standard output.")] = None,
     ignore_recorded_claims: Annotated[
         bool,
         typer.Option(
@@ -41,20 +40,12 @@ def check_text(
         ),
     ] = False,
     source: Annotated[Path | None, source_option()] = None,
-    reason: Annotated[
-        bool, typer.Option("--reason/--no-reason", help="Check against the inferred facts too (needs Java).")
-    ] = True,
+    reason: Annotated[bool, reason_option()] = True,
 ) -> None:
-    """Find mentions and relation claims in a text and decide each claim against the graph:
-    supported, qualified, contradicted or not_in_graph, with the deciding facts. Exit 1 when
-    something is contradicted.
-
-    FILE is the plain text, Markdown, HTML or PDF file to check.
-    """
-    chosen = canonical(fmt, FORMATS)
-    if chosen is None:
-        raise UserError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}{hint(fmt, FORMATS)}")
-    fmt = chosen
+    """Check FILE (plain text, Markdown, HTML or PDF) against the graph: find its mentions and
+    relation claims and decide each claim (supported, qualified, contradicted or not_in_graph) with
+    the deciding facts. Exit 1 when something is contradicted."""
+    fmt = choose("--format", fmt, FORMATS)
     from ketamine_kg.textcheck.nlp import load_nlp
     from ketamine_kg.textcheck.readers import read_document
 

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 FORMAT_HELP = (
-    "turtle (or ttl), nt, xml (OWL in RDF/XML), json-ld, trig, nquads, graphml, gexf, cytoscape or kgx "
-    "(default: from the extension of --out: .ttl .nt .owl/.rdf .jsonld .trig .nq .graphml .gexf "
-    ".cyjs/.cytoscape.json, a directory for kgx)."
+    "turtle (or ttl), nt, xml (OWL in RDF/XML), json-ld, trig, nquads, graphml, gexf, cytoscape, kgx, "
+    "neo4j, sssom or obographs (default: from the extension of --out: .ttl .nt .owl/.rdf .jsonld .trig "
+    ".nq .graphml .gexf .cyjs/.cytoscape.json .sssom.tsv .obographs.json, a directory for kgx; neo4j "
+    "writes a directory too)."
 )
 
 
@@ -66,9 +67,9 @@ def export(
     ] = True,
 ) -> None:
     """Export the knowledge graph as RDF (Turtle, N-Triples, OWL RDF/XML, JSON-LD, TriG, N-Quads),
-    GraphML, GEXF, Cytoscape.js JSON or KGX TSV."""
+    GraphML, GEXF, Cytoscape.js JSON, KGX TSV, Neo4j import CSVs, SSSOM TSV or OBO Graphs JSON."""
     from ketamine_kg.errors import ExportError
-    from ketamine_kg.graph_build.export import FORMATS, format_from_path
+    from ketamine_kg.graph_build.export import DIRECTORY_FORMATS, FORMATS, format_from_path
     from ketamine_kg.graph_build.export import export as run_export
 
     chosen = (canonical(fmt, FORMATS) or fmt) if fmt else format_from_path(out)
@@ -76,8 +77,8 @@ def export(
         raise ExportError(
             f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}{hint(chosen, FORMATS)}"
         )
-    if chosen == "kgx" and out.exists() and not out.is_dir():
-        raise ExportError(f"{out}: kgx writes a directory (nodes.tsv, edges.tsv), but this is a file")
+    if chosen in DIRECTORY_FORMATS and out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: {chosen} writes a directory of files, but this is a file")
     graph = load_graph(source, merged_inputs(data, from_rdf), reason=reason)
     result = run_export(graph, chosen, out, inferred=inferred)
     what = f"{result.triples} triples" if result.triples else f"{result.nodes} nodes, {result.edges} edges"

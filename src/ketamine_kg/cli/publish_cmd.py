@@ -11,6 +11,7 @@ import typer
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
 from ketamine_kg.cli._options import data_option, from_rdf_alias, merged_inputs, reason_option, source_option
+from ketamine_kg.cli._validate import positive_seconds
 
 
 @app.command()
@@ -56,7 +57,13 @@ def publish(
     ] = True,
     timeout: Annotated[
         float,
-        typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each HTTP answer.", min=1),
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            help="Seconds to wait for each HTTP answer.",
+            min=1,
+            callback=positive_seconds,
+        ),
     ] = 120.0,
 ) -> None:
     """Publish the graph to a SPARQL 1.1 Graph Store (HTTP PUT) and check the remote triple count."""

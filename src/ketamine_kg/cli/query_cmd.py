@@ -11,6 +11,8 @@ import typer
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import built_graph, handle_errors, status
 from ketamine_kg.cli._options import choose, data_option, format_option, needs, reason_option, source_option
+from ketamine_kg.cli._validate import positive_seconds, read_query_file
+from ketamine_kg.cli._watchdog import loading, with_deadline
 from ketamine_kg.errors import QueryError, UserError
 
 _OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "ttl")
@@ -78,6 +80,13 @@ def _open_target(
     data: list[Path], source: Path | None, engine: str, endpoint: str | None, timeout: float, reason: bool
 ) -> object:
     """The engine to run on: the endpoint, the --data files, or the graph built from the tables."""
+    with loading():  # the query's --timeout does not count the loading or the build
+        return _load_target(data, source, engine, endpoint, timeout, reason)
+
+
+def _load_target(
+    data: list[Path], source: Path | None, engine: str, endpoint: str | None, timeout: float, reason: bool
+) -> object:
     from ketamine_kg.queries import open_endpoint, open_engine
 
     if endpoint:
@@ -98,6 +107,7 @@ def _open_target(
 
 
 @app.command("query")
+@with_deadline("timeout")
 @handle_errors
 def query(
     name: Annotated[str | None, typer.Argument(metavar="NAME", hidden=True)] = None,
@@ -136,7 +146,13 @@ def query(
         typer.Option("--endpoint", metavar="URL", help="Send the query to this SPARQL 1.1 endpoint."),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", metavar="SECONDS", help="Stop a query that runs longer than this.")
+        float,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            help="Stop a query that runs longer than this.",
+            callback=positive_seconds,
+        ),
     ] = 30.0,
     allow_network: Annotated[
         bool, typer.Option("--allow-network", help="Allow SERVICE and remote FROM (refused by default).")
@@ -171,13 +187,7 @@ def query(
             target, name, engine=engine, timeout=timeout, allow_network=allow_network, **params
         )
     else:
-        if file is not None:
-            try:
-                text = file.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise UserError(f"{file}: not UTF-8 text") from None
-        else:
-            text = sparql or ""
+        text = read_query_file(file) if file is not None else sparql or ""
         try:
             prepare_query(text, allow_network=allow_network)  # refuse before loading anything
         except QueryError as exc:

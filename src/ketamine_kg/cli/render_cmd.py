@@ -10,12 +10,15 @@ import typer
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import built_graph, handle_errors, status
 from ketamine_kg.cli._options import choose, data_option, needs, out_option, reason_option, source_option
+from ketamine_kg.cli._validate import output_path
 
 
 @app.command()
 @handle_errors
 def render(
-    out: Annotated[Path, out_option("HTML file to write (self-contained, works offline).")],
+    out: Annotated[
+        Path, out_option("HTML file to write (self-contained, works offline).", callback=output_path)
+    ],
     data: Annotated[
         list[Path] | None,
         data_option("Draw these RDF files instead of building (any RDF, our schema or not)."),
@@ -103,10 +106,10 @@ def render(
     from ketamine_kg.visualize.paths import RelationScope
 
     if data:
-        from ketamine_kg.graph_build.rdf_files import load_rdf_files
+        from ketamine_kg.graph_build.store_graph import load_for_view
 
         status(f"reading {len(data)} RDF file(s)")
-        graph = load_rdf_files(list(data))
+        graph = load_for_view(list(data), focus, 1 if depth is None else depth)
         default_title = "ketamine-kg explorer: " + ", ".join(p.name for p in data)
     else:
         graph = built_graph(source, reason=reason).rdf_graph()

@@ -11,25 +11,33 @@ that the format can carry all the text before anything is written, and writes at
 
 from __future__ import annotations
 
+import csv
 import importlib
+import io
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
-from rdflib.term import Node
+from rdflib import Graph
 
 from ketamine_kg.errors import ExportError
 from ketamine_kg.graph_build.atomic import replace_folder_atomic, write_bytes_atomic
-from ketamine_kg.graph_build.statements import RdfInput, as_dataset, asserted_dataset, sorted_triples
+from ketamine_kg.graph_build.statements import (
+    RdfInput,
+    as_dataset,
+    asserted_dataset,
+    sorted_triples,
+    split_dataset,
+)
 from ketamine_kg.terms import to_rdflib_exact
-from ketamine_kg.vocab import KKG, OWL, PREFIXES, RDF
+from ketamine_kg.vocab import PREFIXES
 
 __all__ = [
+    "DIRECTORY_FORMATS",
     "FORMATS",
     "GRAPH_FORMATS",
     "RDF_FORMATS",
@@ -45,7 +53,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 RDF_FORMATS = ("turtle", "nt", "xml", "json-ld", "trig", "nquads")
-GRAPH_FORMATS = ("graphml", "gexf", "cytoscape", "kgx")
+GRAPH_FORMATS = ("graphml", "gexf", "cytoscape", "kgx", "neo4j", "sssom", "obographs")
+#: Formats written as a folder of files.
+DIRECTORY_FORMATS = ("kgx", "neo4j")
 FORMATS = RDF_FORMATS + GRAPH_FORMATS
 #: format -> (module of graph_build, its ``to_<format>`` function)
 _WRITERS = {
@@ -59,10 +69,16 @@ _WRITERS = {
     "gexf": ("export_gexf", "to_gexf"),
     "cytoscape": ("export_cytoscape", "to_cytoscape"),
     "kgx": ("export_kgx", "to_kgx"),
+    "neo4j": ("export_neo4j", "to_neo4j"),
+    "sssom": ("export_sssom", "to_sssom"),
+    "obographs": ("export_obographs", "to_obographs"),
 }
 
 _SUFFIXES = (
     (".cytoscape.json", "cytoscape"),
+    (".sssom.tsv", "sssom"),
+    (".obographs.json", "obographs"),
+    (".obo.json", "obographs"),
     (".cyjs", "cytoscape"),
     (".ttl", "turtle"),
     (".nt", "nt"),
@@ -102,42 +118,22 @@ def format_from_path(path: Path) -> str:
     )
 
 
-def _is_true(term: Node) -> bool:
-    return isinstance(term, Literal) and term.toPython() is True
-
-
 def split_inferred(graph: Graph) -> tuple[Graph, Graph]:
     """Split into (asserted, inferred): inferred = triples whose only axioms say ``kkg:inferred true``.
 
-    The inferred part carries those triples and their own ``owl:Axiom`` annotations.
+    The inferred part carries those triples and their own ``owl:Axiom`` annotations
+    (``statements.split_dataset``, returned as rdflib graphs).
     """
-    inferred_axioms: dict[tuple[Node, Node, Node], list[Node]] = {}
-    asserted_keys: set[tuple[Node, Node, Node]] = set()
-    for axiom in set(graph.subjects(RDF.type, OWL.Axiom)):
-        key = (
-            graph.value(axiom, OWL.annotatedSource),
-            graph.value(axiom, OWL.annotatedProperty),
-            graph.value(axiom, OWL.annotatedTarget),
-        )
-        if any(_is_true(v) for v in graph.objects(axiom, KKG.inferred)):
-            inferred_axioms.setdefault(key, []).append(axiom)  # type: ignore[arg-type]
-        else:
-            asserted_keys.add(key)  # type: ignore[arg-type]
-    inferred = Graph()
-    for key, axioms in inferred_axioms.items():
-        if key not in asserted_keys and key in graph:
-            inferred.add(key)
-        for axiom in axioms:
-            for p, o in graph.predicate_objects(axiom):
-                inferred.add((axiom, p, o))
-    asserted = Graph()
-    for triple in graph:
-        if triple not in inferred:
-            asserted.add(triple)
-    for graph_out in (asserted, inferred):
-        for prefix, base in PREFIXES.items():
-            graph_out.bind(prefix, base, override=True)
-    return asserted, inferred
+    return tuple(_to_graph(part) for part in split_dataset(as_dataset(graph)))  # type: ignore[return-value]
+
+
+def _to_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    for prefix, base in PREFIXES.items():
+        graph.bind(prefix, base)
+    for t in triples:
+        graph.add((to_rdflib_exact(t.subject), to_rdflib_exact(t.predicate), to_rdflib_exact(t.object)))
+    return graph
 
 
 def _writer(fmt: str) -> Callable[[Any], bytes] | Callable[[Any], dict[str, bytes]]:
@@ -160,14 +156,7 @@ def to_bytes(graph: RdfInput, fmt: str) -> dict[str, bytes]:
 
 def dataset_to_graph(dataset: ox.Dataset) -> Graph:
     """An rdflib graph (named graphs merged) of a dataset, terms kept exactly; for the network projection."""
-    graph = Graph(bind_namespaces="none")
-    for prefix, base in PREFIXES.items():
-        graph.bind(prefix, base)
-    for quad in dataset:
-        graph.add(
-            (to_rdflib_exact(quad.subject), to_rdflib_exact(quad.predicate), to_rdflib_exact(quad.object))
-        )
-    return graph
+    return _to_graph(dataset)
 
 
 @overload
@@ -209,15 +198,21 @@ def _network_counts(fmt: str, files: dict[str, bytes]) -> tuple[int, int]:
     """Nodes and edges written: the data lines of the node and edge tables, or the XML/JSON elements."""
     if fmt == "kgx":
         return (files["nodes.tsv"].count(b"\n") - 1, files["edges.tsv"].count(b"\n") - 1)
-    if fmt == "neo4j":
-        return (files["nodes.csv"].count(b"\n") - 1, files["relationships.csv"].count(b"\n") - 1)
+    if fmt == "neo4j":  # CSV records, not lines: quoted text may hold line breaks
+        return tuple(  # type: ignore[return-value]
+            sum(1 for _ in csv.reader(io.StringIO(files[name].decode("utf-8")))) - 1
+            for name in ("nodes.csv", "relationships.csv")
+        )
     data = files[""]
     if fmt == "cytoscape":
         elements = json.loads(data)["elements"]
         return len(elements["nodes"]), len(elements["edges"])
-    if fmt == "obographs":
+    if fmt == "obographs":  # entities and relation edges (category classes and type edges left out)
         graph = json.loads(data)["graphs"][0]
-        return len(graph.get("nodes", [])), len(graph.get("edges", []))
+        return (
+            sum(1 for n in graph["nodes"] if n.get("type") == "INDIVIDUAL"),
+            sum(1 for e in graph["edges"] if e.get("pred") != "type"),
+        )
     if fmt == "sssom":
         rows = [line for line in data.splitlines() if line and not line.startswith(b"#")]
         return 0, len(rows) - 1

@@ -1,8 +1,11 @@
-"""KGX TSV export (nodes.tsv, edges.tsv) with Biolink categories, predicates and provenance columns.
+"""KGX TSV export (nodes.tsv, edges.tsv, prefix_map.json, graph_metadata.json) for Biolink pipelines.
 
 Biolink terms come from the ``skos:*Match`` annotations the built graph carries on its schema terms, else
-from the schema tables (``classes.tsv``, ``properties.tsv``) they are generated from. Qualifiers, approval
-status and publications come from the edge attributes of the network projection.
+from the schema tables (``classes.tsv``, ``properties.tsv``) they are generated from. Node ids are the
+preferred standard CURIE of each entity (``ID_PREFERENCE``). KGX keys edges by subject, predicate and
+object, so assertions sharing those three become one edge that carries all of them (``_merge``), and
+inferred edges that only restate a cited one are left out. Qualifiers, approval status and publications
+come from the edge attributes of the network projection.
 """
 
 from __future__ import annotations
@@ -20,16 +23,17 @@ from rdflib import Graph, URIRef
 
 from ketamine_kg.errors import ExportError
 from ketamine_kg.graph_build.network_rows import sorted_edges, sorted_nodes
+from ketamine_kg.ontology.metadata import DATA_LICENSE
 from ketamine_kg.ontology.schema import load_schema
 from ketamine_kg.terms import compress, identifier_prefix_map
-from ketamine_kg.vocab import BIOLINK, KKG, OWL, RDF, SKOS
+from ketamine_kg.vocab import BIOLINK, KKG, OWL, SKOS
 
 __all__ = [
-    "DATA_LICENSE",
     "EDGE_COLUMNS",
     "ID_PREFERENCE",
     "INFORES",
     "NODE_COLUMNS",
+    "jsonld_prefix_context",
     "kgx_edges",
     "kgx_prefix_map",
     "node_id",
@@ -58,7 +62,6 @@ EDGE_COLUMNS = (
     "qualifiers",
 )
 INFORES = "infores:ketamine-kg"
-DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 #: Preferred identifier prefixes for the KGX node id, in order; the first exact match wins, kg: otherwise.
 #: Chemicals by ChEBI, diseases by MONDO, phenotypes by HP, genes by HGNC, proteins by UniProt,
 #: processes by GO, cells by CL, then the other vocabularies Biolink lists.
@@ -103,8 +106,6 @@ SCHEMA_NS = str(KKG)
 _MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch, SKOS.relatedMatch)
 _KNOWLEDGE_LEVEL_ORDER = ("knowledge_assertion", "prediction", "not_provided")
 _PUBLICATION_PREFIXES = ("PMID:", "doi:", "PMCID:")
-_AXIOM_STRUCTURE = {RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget}
-_NOT_QUALIFIERS = {str(KKG.assertionId), str(KKG.evidenceLevel), str(KKG.inferred), str(KKG.approvalStatus)}
 
 
 def _knowledge_levels() -> dict[str, str]:
@@ -375,10 +376,9 @@ def _inverses(graph: Graph) -> dict[str, str]:
     return pairs
 
 
-def kgx_edges(graph: Graph, network: Any) -> tuple[dict[str, str], list[dict[str, str]]]:
+def kgx_edges(graph: Graph, network: Any, maps: _Mappings) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Node ids and the KGX edges of a network projection: inverse restatements left out, and one edge
     per (subject, predicate, object)."""
-    maps = _mappings(graph)
     ids = {node: node_id(node, attrs) for node, attrs in sorted_nodes(network)}
     rows = sorted_edges(network)
     skip = _mirrored(rows, _inverses(graph))
@@ -396,18 +396,19 @@ def _key(edge: Mapping[str, str]) -> tuple[str, str, str]:
 
 
 def to_kgx(graph: Graph) -> dict[str, bytes]:
-    """``nodes.tsv``, ``edges.tsv``, ``prefix_map.json`` and ``graph_metadata.json`` of the network
-    projection of ``graph``; nothing on error."""
+    """``nodes.tsv``, ``edges.tsv``, the prefix map (``prefix_map.json`` and as a JSON-LD context,
+    ``context.jsonld``) and ``graph_metadata.json`` of the network projection of ``graph``."""
     from ketamine_kg.graph_build.projection import to_network
 
     network = to_network(graph)
     maps = _mappings(graph)
-    ids, edges = kgx_edges(graph, network)
+    ids, edges = kgx_edges(graph, network, maps)
     nodes = sorted((_node_row(n, ids[n], a, maps) for n, a in sorted_nodes(network)), key=lambda r: r["id"])
     return {
         "nodes.tsv": _table(NODE_COLUMNS, nodes),
         "edges.tsv": _table(EDGE_COLUMNS, edges),
         "prefix_map.json": _json(kgx_prefix_map()),
+        "context.jsonld": _json(jsonld_prefix_context(kgx_prefix_map())),
         "graph_metadata.json": _json(_graph_metadata(nodes, edges)),
     }
 
@@ -417,6 +418,15 @@ def kgx_prefix_map() -> dict[str, str]:
     prefixes = identifier_prefix_map()
     prefixes.update(_EXTRA_PREFIXES)
     return dict(sorted(prefixes.items()))
+
+
+def jsonld_prefix_context(prefixes: Mapping[str, str]) -> dict[str, Any]:
+    """The prefix map as a JSON-LD 1.1 context: a base that does not end in ``/``, ``#`` or ``:``
+    (``…/obo/CHEBI_``) is declared with ``"@prefix": true``, since 1.1 uses it as a prefix only then."""
+    terms: dict[str, Any] = {"@version": 1.1}
+    for prefix, base in prefixes.items():
+        terms[prefix] = base if base[-1] in "/#:" else {"@id": base, "@prefix": True}
+    return {"@context": terms}
 
 
 _EXTRA_PREFIXES = {

@@ -28,13 +28,13 @@ from rdflib import Literal as RDFLiteral
 from rdflib.term import Node
 
 from ketamine_kg.ontology.schema import Schema, load_schema
+from ketamine_kg.terms import compress, identifier_converter
 from ketamine_kg.vocab import (
     DCTERMS,
     IAO_DEFINITION,
     KKG,
     OBOINOWL,
     OWL,
-    PREFIXES,
     PROV,
     RDF,
     RDFS,
@@ -128,7 +128,6 @@ class _Ctx:
 
     graph: Graph
     schema: Schema
-    prefixes: tuple[tuple[str, str], ...]  # (iri_base, prefix), longest base first
 
     def text(self, subject: Node, predicate: URIRef) -> str:
         """The smallest literal value (deterministic) or empty string."""
@@ -144,20 +143,12 @@ class _Ctx:
         return self.text(term, RDFS.label) or self.text(term, SKOS.prefLabel) or str(term)
 
     def curie(self, iri: str) -> str:
-        """A CURIE for ``iri`` from the curated prefixes, or the IRI unchanged."""
-        for base, prefix in self.prefixes:
-            if iri.startswith(base) and len(iri) > len(base):
-                return f"{prefix}:{iri[len(base) :]}"
-        return iri
+        """A CURIE for ``iri`` from the identifier and curated prefixes (``terms``), or the IRI unchanged."""
+        return compress(iri, identifier_converter(), strict_local=False)
 
 
 def _context(graph: Graph) -> _Ctx:
-    schema = load_schema()
-    bases: dict[str, str] = {p.iri_base: p.prefix for p in schema.prefixes.values()}
-    for prefix, base in PREFIXES.items():
-        bases.setdefault(base, prefix)
-    ordered = tuple(sorted(bases.items(), key=lambda kv: (-len(kv[0]), kv[0])))
-    return _Ctx(graph=graph, schema=schema, prefixes=ordered)
+    return _Ctx(graph=graph, schema=load_schema())
 
 
 def to_network(graph: Graph, *, inferred: InferredMode = "all") -> nx.MultiDiGraph:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -33,6 +34,14 @@ CLAIM_ID = re.compile(r"^claim_[a-z0-9_]+$")
 CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9.]*):(.+)$")
 DATE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
 QUALIFIER = re.compile(r"^([a-z_]+)=([A-Za-z0-9_]+)$")
+# Characters an IRI may not contain (RFC 3987), so a DOI or URL with them cannot become a link.
+_IRI_CHARS = r"[^\x00-\x20<>\"{}|\\^`\x7f-\x9f]"
+DOI = re.compile(rf"^10\.[0-9]{{4,9}}/{_IRI_CHARS}+$")
+URL = re.compile(rf"^https?://{_IRI_CHARS}+$")
+# A plain decimal in ASCII digits; a magnitude of 10^-30 .. 10^30 (no quantity here comes close).
+NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,9})?$", re.ASCII)
+MAX_EXPONENT = 30
+MAX_DIGITS = 40
 
 SOURCE_COLUMNS = (("id", "type", "label", "citation"), ("year", "pmid", "doi", "pmcid", "nct", "url", "note"))
 ENTITY_COLUMNS = (
@@ -46,7 +55,18 @@ RELATION_COLUMNS = (
 )
 QUANTITY_COLUMNS = (
     ("id", "about", "quantity", "unit", "evidence", "sources"),
-    ("value", "min", "max", "context", "note"),
+    (
+        "value",
+        "min",
+        "max",
+        "context",
+        "note",
+        "comparator",
+        "comparator_value",
+        "comparator_min",
+        "comparator_max",
+        "qualifiers",
+    ),
 )
 CLAIM_COLUMNS = (
     ("id", "label", "statement", "section", "status", "about", "decided_by"),
@@ -120,7 +140,11 @@ class Relation:
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number (or range) with a UCUM unit about an entity or a relation."""
+    """A number (or range) with a UCUM unit about an entity or a relation.
+
+    A comparison (a frequency or rate with the same measure in a comparator arm) is one quantity: the
+    comparator entity and its value or range sit on the same record, so they cannot be paired wrongly.
+    """
 
     id: str
     about: str
@@ -133,6 +157,11 @@ class Quantity:
     evidence: str
     sources: tuple[str, ...]
     note: str = ""
+    comparator: str = ""
+    comparator_value: Decimal | None = None
+    comparator_min: Decimal | None = None
+    comparator_max: Decimal | None = None
+    qualifiers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,10 +217,13 @@ class _Checker:
                 ok = False
         return ok
 
-    def pattern(self, row: Row, column: str, regex: re.Pattern[str], what: str) -> None:
+    def pattern(
+        self, row: Row, column: str, regex: re.Pattern[str], what: str, expected: str | None = None
+    ) -> None:
         value = row.get(column)
         if value and not regex.match(value):
-            self.add(row, column, f"malformed {what} '{value}' (expected {regex.pattern})")
+            shown = value if len(value) <= 80 else value[:77] + "..."
+            self.add(row, column, f"malformed {what} '{shown}' (expected {expected or regex.pattern})")
 
     def vocab(self, row: Row, column: str, vocabulary: str, value: str | None = None) -> None:
         value = row.get(column) if value is None else value
@@ -234,15 +266,53 @@ class _Checker:
         value = row.get(column)
         if not value:
             return None
+        if not NUMBER.match(value):
+            self.add(
+                row, column, f"not a number: '{value[:80]}' (write it with ASCII digits, e.g. 0.25 or 1e-6)"
+            )
+            return None
         try:
             number = Decimal(value)
-        except InvalidOperation:
-            self.add(row, column, f"not a number: '{value}'")
+        except InvalidOperation:  # pragma: no cover - NUMBER admits only valid decimals
+            self.add(row, column, f"not a number: '{value[:80]}'")
             return None
-        if not number.is_finite():
-            self.add(row, column, f"not a finite number: '{value}'")
+        digits = len(number.as_tuple().digits)
+        if number and (abs(number.adjusted()) > MAX_EXPONENT or digits > MAX_DIGITS):
+            self.add(
+                row,
+                column,
+                f"number out of range: '{value[:80]}' (magnitude 1e-{MAX_EXPONENT} to 1e{MAX_EXPONENT}, "
+                f"at most {MAX_DIGITS} digits)",
+            )
             return None
         return number
+
+    def date(self, row: Row, column: str) -> None:
+        value = row.get(column)
+        if not value or not DATE.match(value):
+            self.pattern(row, column, DATE, "date")
+            return
+        if len(value) == 10:
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                self.add(row, column, f"no such date: '{value}' (that day does not exist in the calendar)")
+
+    def unique_labels(self, table: Table) -> None:
+        seen: dict[tuple[str, str], int] = {}
+        for row in table.rows:
+            key = (row.get("category"), row.get("label").casefold())
+            if not all(key):
+                continue
+            if key in seen:
+                self.add(
+                    row,
+                    "label",
+                    f"label '{row.get('label')}' is already used in category '{key[0]}' (first at row "
+                    f"{seen[key]}); labels are unique within a category",
+                )
+            else:
+                seen[key] = row.line
 
 
 def load_source(directory: Path | None = None, schema: Schema | None = None) -> Source:
@@ -304,10 +374,10 @@ def _load_sources(chk: _Checker, table: Table) -> tuple[SourceRecord, ...]:
             )
         chk.pattern(row, "year", re.compile(r"^[0-9]{4}$"), "year")
         chk.pattern(row, "pmid", re.compile(r"^[0-9]+$"), "PMID")
-        chk.pattern(row, "doi", re.compile(r"^10\.[0-9]{4,9}/\S+$"), "DOI")
+        chk.pattern(row, "doi", DOI, "DOI", "10.NNNN/suffix, without spaces, quotes, <, > or braces")
         chk.pattern(row, "pmcid", re.compile(r"^PMC[0-9]+$"), "PMCID")
         chk.pattern(row, "nct", re.compile(r"^NCT[0-9]{8}$"), "NCT id")
-        chk.pattern(row, "url", re.compile(r"^https?://\S+$"), "URL")
+        chk.pattern(row, "url", URL, "URL", "http(s)://..., without spaces, quotes, <, > or braces")
         out.append(SourceRecord(**{k: row.get(k) for k in SourceRecord.__dataclass_fields__}))
     return tuple(out)
 
@@ -316,6 +386,7 @@ def _load_entities(chk: _Checker, table: Table, source_ids: set[str]) -> tuple[E
     out: list[Entity] = []
     chk.duplicates(table, ("id",), "entity id")
     chk.duplicate_rows(table)
+    chk.unique_labels(table)
     for row in table.rows:
         chk.required(row, ENTITY_COLUMNS[0])
         chk.pattern(row, "id", ENTITY_ID, "entity id")
@@ -415,7 +486,7 @@ def _load_relations(
             chk.add(row, "object", f"{predicate} is irreflexive: subject and object are both '{subject}'")
         chk.vocab(row, "evidence", "evidence_level")
         chk.vocab(row, "approval_status", "approval_status")
-        chk.pattern(row, "date", DATE, "date")
+        chk.date(row, "date")
         qualifiers = _qualifiers(chk, row)
         sources = chk.refs(row, "sources", source_ids, "source")
         key = (subject, predicate, obj, row.get("approval_status"), row.get("date"), row.get("qualifiers"))
@@ -474,14 +545,18 @@ def _load_quantities(
         chk.vocab(row, "quantity", "quantity_kind")
         chk.vocab(row, "unit", "unit")
         chk.vocab(row, "evidence", "evidence_level")
-        value, low, high = chk.decimal(row, "value"), chk.decimal(row, "min"), chk.decimal(row, "max")
-        has_range = bool(row.get("min") or row.get("max"))
-        if row.get("value") and has_range:
-            chk.add(row, "value", "give either value or min/max, not both")
-        elif not row.get("value") and not has_range:
-            chk.add(row, "value", "required value is empty (give value, or min and/or max)")
-        if low is not None and high is not None and low > high:
-            chk.add(row, "min", f"min {low} is greater than max {high}")
+        value, low, high = _number_or_range(chk, row, "value", "min", "max", required=True)
+        cvalue, clow, chigh = _number_or_range(
+            chk, row, "comparator_value", "comparator_min", "comparator_max"
+        )
+        comparator = row.get("comparator")
+        has_comparator_number = any(x is not None for x in (cvalue, clow, chigh))
+        if comparator and comparator not in categories:
+            chk.add(row, "comparator", f"reference to undeclared entity '{comparator}'")
+        if comparator and not has_comparator_number:
+            chk.add(row, "comparator_value", f"comparator '{comparator}' needs its value (or min and/or max)")
+        elif has_comparator_number and not comparator:
+            chk.add(row, "comparator", "a comparator value needs the comparator it was measured with")
         sources = chk.refs(row, "sources", source_ids, "source")
         out.append(
             Quantity(
@@ -496,9 +571,29 @@ def _load_quantities(
                 evidence=row.get("evidence"),
                 sources=sources,
                 note=row.get("note"),
+                comparator=comparator,
+                comparator_value=cvalue,
+                comparator_min=clow,
+                comparator_max=chigh,
+                qualifiers=_qualifiers(chk, row),
             )
         )
     return tuple(out)
+
+
+def _number_or_range(
+    chk: _Checker, row: Row, exact: str, low_col: str, high_col: str, *, required: bool = False
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """An exact number or a range (either bound may be open) from three cells, validated."""
+    value, low, high = chk.decimal(row, exact), chk.decimal(row, low_col), chk.decimal(row, high_col)
+    has_range = bool(row.get(low_col) or row.get(high_col))
+    if row.get(exact) and has_range:
+        chk.add(row, exact, f"give either {exact} or {low_col}/{high_col}, not both")
+    elif required and not row.get(exact) and not has_range:
+        chk.add(row, exact, f"required {exact} is empty (give {exact}, or {low_col} and/or {high_col})")
+    if low is not None and high is not None and low > high:
+        chk.add(row, low_col, f"{low_col} {low} is greater than {high_col} {high}")
+    return value, low, high
 
 
 def _load_claims(

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ketamine_kg import __version__
+from ketamine_kg.ontology.metadata import ontology_metadata
 from ketamine_kg.ontology.schema import Schema
 from ketamine_kg.ontology.source import Source
 from ketamine_kg.vocab import (
@@ -59,8 +59,16 @@ ANNOTATION_PROPERTIES: dict[URIRef, str] = {
     URIRef(KKG.region): "jurisdiction",
     URIRef(KKG.directness): "directness",
     URIRef(KKG.population): "population",
+    URIRef(KKG.interaction): "interaction effect",
+    URIRef(KKG.site): "site of action",
     URIRef(KKG.quantityOf): "quantity of",
-    URIRef(KKG.assertionRef): "qualifies assertion",
+    URIRef(KKG.assertionRef): "qualifies assertion (id)",
+    URIRef(KKG.qualifiesAssertion): "qualifies assertion",
+    URIRef(KKG.comparator): "comparator",
+    URIRef(KKG.comparatorValue): "comparator value",
+    URIRef(KKG.comparatorMinValue): "comparator minimum value",
+    URIRef(KKG.comparatorMaxValue): "comparator maximum value",
+    URIRef(KKG.mirrorsAssertion): "mirrors assertion",
     URIRef(KKG.quantityKind): "quantity kind",
     URIRef(KKG.value): "value",
     URIRef(KKG.minValue): "minimum value",
@@ -147,12 +155,18 @@ def _schema_triples(schema: Schema) -> Iterator[Triple]:
             "recorded as graded claims."
         ),
     )
-    yield onto, OWL.versionInfo, Literal(__version__)
+    yield from ontology_metadata()
     for ap, label in ANNOTATION_PROPERTIES.items():
         yield ap, RDF.type, OWL.AnnotationProperty
         yield ap, RDFS.label, Literal(label)
     yield URIRef(KKG.hermitReasoning), RDF.type, OWL.NamedIndividual
     yield URIRef(KKG.hermitReasoning), RDFS.label, Literal("HermiT reasoning run of the ketamine-kg build")
+    yield URIRef(KKG.metaboliteClosure), RDF.type, OWL.NamedIndividual
+    yield (
+        URIRef(KKG.metaboliteClosure),
+        RDFS.label,
+        Literal("direct-metabolite closure step of the ketamine-kg build"),
+    )
     groups: dict[str, list[URIRef]] = {}
     for c in schema.classes.values():
         iri = schema_iri(c.id)
@@ -275,27 +289,49 @@ def _assertion_triples(source: Source) -> Iterator[Triple]:
 
 
 def _quantity_triples(source: Source, schema: Schema) -> Iterator[Triple]:
+    """Quantities: ``quantityOf`` an entity, or ``qualifiesAssertion`` the axiom of the relation row it is about.
+
+    A number that qualifies an assertion (a Ki of a binding, the frequency of an adverse event) is never
+    made a property of the assertion's subject: it hangs on the assertion's axiom node, from which both
+    the subject and the object are reached.
+    """
     relations = {r.id: r for r in source.relations}
     labels = {e.id: e.label for e in source.entities}
     kinds = schema.vocabulary("quantity_kind")
     for q in source.quantities:
         iri = KG[q.id]
         relation = relations.get(q.about)
-        subject = relation.subject if relation else q.about
-        about_label = labels.get(subject, subject)
-        if relation is not None:
-            about_label += f" {schema.properties[relation.predicate].label} {labels.get(relation.object, '')}"
+        if relation is None:
+            about_label = labels.get(q.about, q.about)
+        else:
+            predicate = schema.properties[relation.predicate].label
+            about_label = f"{labels.get(relation.subject, relation.subject)} {predicate} "
+            about_label += labels.get(relation.object, relation.object)
         yield iri, RDF.type, OWL.NamedIndividual
         yield iri, RDF.type, URIRef(KKG.Quantity)
         yield iri, RDFS.label, Literal(f"{kinds.get(q.quantity, q.quantity)}: {about_label.strip()}")
-        yield iri, URIRef(KKG.quantityOf), KG[subject]
-        if relation is not None:
+        if relation is None:
+            yield iri, URIRef(KKG.quantityOf), KG[q.about]
+        else:
             yield iri, URIRef(KKG.assertionRef), Literal(relation.id)
+            yield iri, URIRef(KKG.qualifiesAssertion), bnode_for("assertion", relation.id)
         yield iri, URIRef(KKG.quantityKind), Literal(q.quantity)
-        for ap, number in ((KKG.value, q.value), (KKG.minValue, q.min), (KKG.maxValue, q.max)):
+        numbers = (
+            (KKG.value, q.value),
+            (KKG.minValue, q.min),
+            (KKG.maxValue, q.max),
+            (KKG.comparatorValue, q.comparator_value),
+            (KKG.comparatorMinValue, q.comparator_min),
+            (KKG.comparatorMaxValue, q.comparator_max),
+        )
+        for ap, number in numbers:
             if number is not None:
                 yield iri, URIRef(ap), Literal(number, datatype=XSD.decimal)
         yield iri, URIRef(KKG.unit), Literal(q.unit)
+        if q.comparator:
+            yield iri, URIRef(KKG.comparator), KG[q.comparator]
+        for key, value in q.qualifiers:
+            yield iri, URIRef(KKG[key]), Literal(value)
         if q.context:
             yield iri, URIRef(KKG.context), Literal(q.context)
         yield iri, URIRef(KKG.evidenceLevel), Literal(q.evidence)

@@ -31,8 +31,8 @@ from ketamine_kg.queries.engines import (
 )
 from ketamine_kg.queries.results import Cell, LabelBook, QueryResult, format_result
 from ketamine_kg.queries.safety import PreparedQuery
-from ketamine_kg.queries.terms import from_oxigraph, term_value, to_oxigraph
-from ketamine_kg.vocab import PREFIXES
+from ketamine_kg.queries.terms import from_oxigraph, sparql_safe_iri, term_value, to_oxigraph
+from ketamine_kg.terms import expand
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -66,11 +66,16 @@ _ALL_NAMES = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX kkg: <https://w3id.org/ketamine-kg/schema#>
 SELECT DISTINCT ?entity ?name ?how WHERE {
   ?entity a owl:NamedIndividual .
   { ?entity rdfs:label ?name . BIND("label" AS ?how) }
   UNION { ?entity oboInOwl:hasExactSynonym ?name . BIND("synonym" AS ?how) }
   UNION { ?entity oboInOwl:hasDbXref ?name . BIND("identifier" AS ?how) }
+  # quantities, claims and sources have labels too, but are not what an entity parameter names
+  FILTER NOT EXISTS {
+    ?entity a ?type . ?type rdfs:subClassOf* ?root . VALUES ?root { kkg:Quantity kkg:Claim kkg:Source }
+  }
 }
 """
 _CLASSES = """
@@ -181,15 +186,17 @@ def _with_labels(engine: Engine, raw: RawResult) -> QueryResult:
 
 def _expand_curie(text: str) -> str | None:
     """A full IRI for ``<iri>``, ``http(s)://...`` or a CURIE with a project prefix; else None."""
+    iri = _as_iri(text)
+    return iri if iri is not None and sparql_safe_iri(iri) else None  # else looked up as a label
+
+
+def _as_iri(text: str) -> str | None:
     text = text.strip()
     if text.startswith("<") and text.endswith(">"):
         return text[1:-1]
     if text.startswith(("http://", "https://", "urn:")):
         return text
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and local and " " not in local:
-        return PREFIXES[prefix] + local
-    return None
+    return None if " " in text else expand(text)
 
 
 def resolve_entity(engine: Engine, text: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> URIRef:

@@ -16,12 +16,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ketamine_kg.errors import QueryError, UnsafeQueryError
+from ketamine_kg.limits import Limits, nesting_depth
 from ketamine_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
 
-__all__ = ["PreparedQuery", "Token", "check_tokens", "locate", "prepare_query", "tokens"]
+__all__ = [
+    "PreparedQuery",
+    "Token",
+    "check_bounds",
+    "check_tokens",
+    "locate",
+    "nesting_depth",
+    "prepare_query",
+    "tokens",
+]
 
 #: FROM / FROM NAMED IRIs with these schemes name a graph without being fetchable.
 SAFE_GRAPH_SCHEMES = frozenset({"urn"})
@@ -47,7 +57,7 @@ _TOKEN = re.compile(
   | (?P<var>[?$](?:[A-Za-z0-9_\u00B7]|{_HIGH})+)
   | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<bnode>_:{_PN_CHARS}(?:{_PN_CHARS_DOT}*{_PN_CHARS})?)
-  | (?P<pname>(?:(?:[A-Za-z]|{_HIGH})(?:{_PN_CHARS_DOT}*{_PN_CHARS})?)?:(?:{_LOCAL})?)
+  | (?P<pname>(?:(?:[A-Za-z]|{_HIGH})(?:{_PN_CHARS_DOT}{{0,62}}{_PN_CHARS})?)?:(?:{_LOCAL})?)
   | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<other>\S)
@@ -57,6 +67,7 @@ _TOKEN = re.compile(
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
 _MAX_MESSAGE = 160
+_POINTER_WIDTH = 100
 
 
 @dataclass(frozen=True)
@@ -136,9 +147,11 @@ def locate(text: str, offset: int) -> tuple[int, int]:
 
 
 def _pointer(text: str, line: int, column: int) -> str:
-    lines = text.splitlines() or [""]
-    source_line = lines[min(max(line, 1), len(lines)) - 1]
-    return f"line {line}, column {column}\n  {source_line}\n  {' ' * max(column - 1, 0)}^"
+    lines = text.split("\n")
+    source_line = lines[min(max(line, 1), len(lines)) - 1].rstrip("\r")
+    start = max(column - 1 - _POINTER_WIDTH // 2, 0)  # a window around the column of a long line
+    shown = source_line[start : start + _POINTER_WIDTH]
+    return f"line {line}, column {column}\n  {shown}\n  {' ' * max(column - 1 - start, 0)}^"
 
 
 def _where(text: str, offset: int) -> str:
@@ -174,7 +187,9 @@ def _refuse_update(text: str, significant: Sequence[Token]) -> None:
 
 def _refuse_network(text: str, significant: Sequence[Token], declared: Mapping[str, str]) -> None:
     for index, token in enumerate(significant):
-        following = significant[index + 1 :]
+        if token.keyword not in {"SERVICE", "FROM"}:
+            continue
+        following = significant[index + 1 : index + 4]
         if token.keyword == "SERVICE":
             target = next((t for t in following if t.keyword != "SILENT"), None)
             shown = "" if target is None else f" {target.text}"
@@ -182,8 +197,6 @@ def _refuse_network(text: str, significant: Sequence[Token], declared: Mapping[s
                 f"SERVICE{shown} would send the query to another endpoint; refused at "
                 f"{_where(text, token.offset)}\n(pass --allow-network, or allow_network=True, to allow remote access)"
             )
-        if token.keyword != "FROM":
-            continue
         named = bool(following) and following[0].keyword == "NAMED"
         target = following[1 if named else 0] if len(following) > int(named) else None
         if target is None or target.kind not in {"iri", "pname"}:
@@ -293,12 +306,31 @@ def _parse_with_oxigraph(text: str, significant: Sequence[Token]) -> tuple[str, 
     return ()
 
 
-def prepare_query(text: str, *, allow_network: bool = False) -> PreparedQuery:
+def check_bounds(text: str, limits: Limits | None = None) -> None:
+    """Refuse a query text that is too long or nested too deeply, before any lexer or parser sees it."""
+    limits = limits or Limits.from_env()
+    if len(text) > limits.max_query_chars:
+        raise QueryError(
+            f"the query is {len(text):,} characters long, over the limit of {limits.max_query_chars:,}; "
+            + limits.hint("max_query_chars")
+        )
+    if sum(text.count(c) for c in "({[") <= limits.max_query_depth:
+        return  # too few brackets to nest that deep
+    depth, offset = nesting_depth(text, limits.max_query_depth)
+    if depth > limits.max_query_depth:
+        raise QueryError(
+            f"the query nests groups or parentheses more than {limits.max_query_depth} deep at "
+            f"{_where(text, offset)}\n{limits.hint('max_query_depth')}"
+        )
+
+
+def prepare_query(text: str, *, allow_network: bool = False, limits: Limits | None = None) -> PreparedQuery:
     """Check that ``text`` is a read-only query that stays on the local graph, and that it parses.
 
-    Raises QueryError (syntax error or unknown prefix, with line and column) or UnsafeQueryError. The
-    result is cached per text, so each named query is checked once per process.
+    Raises QueryError (too long or deep, syntax error or unknown prefix, with line and column) or
+    UnsafeQueryError. The result is cached per text, so each named query is checked once per process.
     """
+    check_bounds(text, limits)
     return _prepare(text, allow_network)
 
 

@@ -61,7 +61,7 @@ _XSD_BOOLEAN = str(XSD.boolean)
 #: Datatypes whose lexical form is rewritten to a canonical one; every other literal keeps its text.
 _CANONICAL_TYPES = _INTEGER_TYPES | _FLOAT_TYPES | {_XSD_DECIMAL, _XSD_BOOLEAN}
 # IRIREF characters SPARQL forbids between < and > (SPARQL 1.1 grammar, production 139).
-_BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f]')
 _STRING_ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',
@@ -205,8 +205,14 @@ def from_sparql_json(binding: dict[str, str]) -> Node:
 
 
 def sparql_safe_iri(iri: str) -> bool:
-    """True if ``iri`` can be written as ``<iri>`` in a query (no character SPARQL forbids there)."""
-    return _BAD_IRI_CHARS.search(iri) is None
+    """True if ``iri`` can be written as ``<iri>`` in a query (a valid absolute IRI, per Oxigraph's parser)."""
+    if _BAD_IRI_CHARS.search(iri) is not None:
+        return False
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def _escape_string(text: str) -> str:

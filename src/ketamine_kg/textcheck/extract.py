@@ -43,6 +43,8 @@ SUBJECT_WINDOW = 140
 CONTRAST = re.compile(
     r"\b(?:unlike|than|versus|vs\.?|compared\s+(?:with|to)|apart\s+from|except(?:\s+for)?)\s*$"
 )
+# a relative clause or bracket between subject and verb: its negation is not the claim's
+ASIDE = re.compile(r",\s*(?:which|who|that|whose|although|though)\b[^,]*,|\([^()]*\)")
 RELATIONAL_NOUN = re.compile(r"\s*(?:of|at)\b")
 BETWEEN_MAX = 120  # a "between" phrase ("X, a dissociative anaesthetic") is short
 # a subject does not reach across these: the trigger then belongs to another clause
@@ -259,7 +261,11 @@ def _claim(
 ) -> Claim:
     subject, obj = (left, right) if pattern.direction == "forward" else (right, left)
     lo, hi = min(left.end, t_start), max(t_end, right.start)  # from the subject (or trigger) to the object
-    negated = is_negated(text[lo : right.start]) or any(lo <= off < hi for off in negation_offsets)
+    stretch = text[lo : right.start]
+    asides = [(lo + m.start(), lo + m.end()) for m in ASIDE.finditer(lower_same_length(stretch))]
+    negated = is_negated(ASIDE.sub(lambda m: " " * len(m.group()), lower_same_length(stretch))) or any(
+        lo <= off < hi and not any(a <= off < b for a, b in asides) for off in negation_offsets
+    )
     before = lower_same_length(text[sent.start : t_start])
     framing = pattern.framing
     sentence_text = text[sent.start : sent.end]

@@ -2,8 +2,8 @@
 
 In order: contradicted (disjoint properties or classes, the wrong direction of an asymmetric property,
 an adverse effect framed as a benefit or as something the drug lowers, the opposite sign, a negated
-claim against an asserted fact, "approved" against off-label use); then the facts that support the
-claim (directly, through a sub-property or subtype, or through a signed causal chain) decide between
+claim against an unconditional asserted fact, "approved" against off-label use); then the facts that
+support the claim (directly, through a sub-property or subtype, or through a signed causal chain) decide between
 qualified (only a hypothesis; off-label; a regimen or population qualifier the sentence drops; only a
 narrower condition; prevention; not the whole mechanism) and supported; without support the recorded
 article claims are one more signal; else not_in_graph with the nearest facts. A claim about a product
@@ -294,6 +294,18 @@ def _by_support(claim: Claim, k: Knowledge, sentence: str) -> Claim | None:
             claim, "supported", f"rightly: the graph has no approval, only {_fact_text(k, facts[0])}", facts
         )
     if claim.negated:
+        restricted = [
+            f
+            for f in asserted
+            if f.qualifier("regimen") not in UNRESTRICTED_REGIMENS or f.qualifier("population")
+        ]
+        if asserted and len(restricted) == len(asserted):
+            return _with(
+                claim,
+                "qualified",
+                f"negated; the graph has it only under a condition: {_fact_text(k, restricted[0])}",
+                restricted,
+            )
         if asserted:
             return _with(
                 claim,

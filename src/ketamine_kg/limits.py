@@ -1,0 +1,109 @@
+"""Bounds on hostile or careless input: sizes, nesting depths, memory. One place, one set of defaults.
+
+Every limit has a default that ordinary data never reaches, and an environment variable that raises it
+(the CLI's global options ``--max-input-mb``, ``--max-nesting``, ``--max-query-kb``,
+``--max-query-depth`` and ``--memory-mb`` set these variables for the command they precede).
+
+>>> Limits.from_env({"KETAMINE_KG_MAX_NESTING": "50"}).max_nesting
+50
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ketamine_kg.errors import UserError
+
+__all__ = ["ENV_VARS", "Limits", "nesting_depth"]
+
+MIB = 1024 * 1024
+
+#: field name -> (environment variable, unit multiplier, CLI option)
+ENV_VARS: dict[str, tuple[str, int, str]] = {
+    "max_input_bytes": ("KETAMINE_KG_MAX_INPUT_MB", MIB, "--max-input-mb"),
+    "max_nesting": ("KETAMINE_KG_MAX_NESTING", 1, "--max-nesting"),
+    "max_query_chars": ("KETAMINE_KG_MAX_QUERY_KB", 1024, "--max-query-kb"),
+    "max_query_depth": ("KETAMINE_KG_MAX_QUERY_DEPTH", 1, "--max-query-depth"),
+    "memory_bytes": ("KETAMINE_KG_MEMORY_MB", MIB, "--memory-mb"),
+}
+
+# What the nesting scanner stops at: quotes, comments, IRIs (or a less-than sign) and brackets.
+_DEPTH_MARK = re.compile(r"\"\"\"|'''|[\"'#<(){}\[\]]")
+_SHORT_STRING = {"'": re.compile(r"(?:[^'\\\n\r]|\\.)*'"), '"': re.compile(r'(?:[^"\\\n\r]|\\.)*"')}
+_IRI_REST = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*>")
+_OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds in force. Sizes in bytes or characters."""
+
+    max_input_bytes: int = 1024 * MIB  # one RDF file or one table
+    max_nesting: int = 1_000  # blank nodes [ ], lists ( ), JSON objects/arrays, XML elements
+    max_query_chars: int = 1024 * 1024  # the text of one SPARQL query
+    max_query_depth: int = 128  # nested { } ( ) [ ] in one SPARQL query
+    memory_bytes: int = 8192 * MIB  # address space of a query's worker process
+    max_cell_chars: int = 100_000  # one cell of a source table
+    max_entity_expansion: int = 1 * MIB  # characters XML entity references may add to a file
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """The defaults, raised or lowered by the ``KETAMINE_KG_*`` environment variables."""
+        env = os.environ if environ is None else environ
+        changes: dict[str, int] = {}
+        for field, (var, unit, option) in ENV_VARS.items():
+            raw = env.get(var)
+            if raw is None or not raw.strip():
+                continue
+            try:
+                value = int(raw.strip())
+            except ValueError:
+                raise UserError(f"{option} / {var} must be a whole number, got {raw!r}") from None
+            if value <= 0:
+                raise UserError(f"{option} / {var} must be positive, got {value}")
+            changes[field] = value * unit
+        return dataclasses.replace(cls(), **changes)
+
+    def hint(self, field: str) -> str:
+        """How to raise the limit ``field``: the option and the variable."""
+        var, _unit, option = ENV_VARS[field]
+        return f"raise it with `ketamine-kg {option} N COMMAND ...` or {var}=N"
+
+
+def nesting_depth(text: str, limit: int | None = None) -> tuple[int, int]:
+    """The deepest nesting of ``( { [`` outside strings, IRIs and comments, and the offset reaching it.
+
+    SPARQL, Turtle, TriG and JSON share these lexical rules. A linear scan with no backtracking; it stops as soon as the depth passes ``limit``.
+
+    >>> nesting_depth('SELECT * { ?s ?p "(((" # (((\\n FILTER((1)) }')
+    (3, 37)
+    """
+    depth = deepest = where = 0
+    position = 0
+    while (mark := _DEPTH_MARK.search(text, position)) is not None:
+        token, position = mark.group(), mark.end()
+        if token in _OPEN:
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, mark.start()
+                if limit is not None and deepest > limit:
+                    break
+        elif token in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif token == "#":
+            end = text.find("\n", position)
+            position = len(text) if end < 0 else end
+        elif token == "<":
+            iri = _IRI_REST.match(text, position)
+            position = iri.end() if iri else position  # else a less-than sign
+        elif len(token) == 3:
+            end = text.find(token, position)
+            position = len(text) if end < 0 else end + 3
+        else:
+            string = _SHORT_STRING[token].match(text, position)
+            position = string.end() if string else position
+    return deepest, where
