@@ -26,6 +26,8 @@ __all__ = ["UNIT_SYMBOLS", "Table", "column_widths", "humanise", "render_table",
 # UCUM codes -> the symbol people read (codes not listed are shown as they are).
 UNIT_SYMBOLS = {
     "uM": "µM",
+    "umol/L": "µM",
+    "nmol/L": "nM",
     "ug": "µg",
     "ug/kg": "µg/kg",
     "mm[Hg]": "mmHg",
