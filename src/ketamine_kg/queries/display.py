@@ -4,11 +4,14 @@ Only the ``table`` format goes through here; csv, tsv, json and ttl keep the gra
 table is laid out by rich (imported when a table is drawn, so ``--help`` stays fast):
 
 * a column that only repeats another's label (``targetLabel`` beside ``target``) or is empty is dropped;
-* a column with one value in every row (the entity asked about) is said once above the table;
-* ``kind``/``value``/``minValue``/``maxValue``/``unit`` become one ``quantity`` column ("Ki 0.3 µM");
+* a column with one value in every row (the entity asked about) is said once above the table, and
+  that entity is named by its label alone in the rows;
+* ``kind``/``value``/``minValue``/``maxValue``/``unit`` become one ``quantity`` column
+  ("inhibition constant (Ki): 0.3 µM");
 * rows that differ only in their sources are one row listing the sources;
 * codes of the closed vocabularies become their labels (``words``), UCUM units their usual symbols;
-* long text wraps inside its column, never cut.
+* headings are said in words (``decidedBy`` -> ``decided by``); long text wraps inside its column, never
+  cut, the widths chosen to keep the table short (``column_widths``).
 """
 
 from __future__ import annotations
