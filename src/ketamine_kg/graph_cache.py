@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ketamine_kg import __version__
+from ketamine_kg.errors import UserError
 from ketamine_kg.graph_build.atomic import write_bytes_atomic
 from ketamine_kg.ontology.reason import DEFAULT_MAX_INFERRED, DEFAULT_TIMEOUT
 
@@ -177,7 +178,7 @@ def save_build(result: BuildResult, source_dir: Path | None, *, reason: bool) ->
         for old in meta_path.parent.glob(f"{_slot(source_dir, reason)}-*"):
             if old not in (meta_path, graph_path):
                 old.unlink(missing_ok=True)
-    except OSError as exc:
+    except (OSError, UserError) as exc:  # e.g. a file where the cache folder should be
         log.warning("could not write the graph cache in %s (%s); going on without it", cache_dir(), exc)
     return data
 

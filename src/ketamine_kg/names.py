@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["GREEK", "KEY_RULES", "name_key", "normalise_name", "suggest"]
+__all__ = ["GREEK", "KEY_RULES", "SEPARATORS", "name_key", "normalise_name", "page_rules", "suggest"]
 
 GREEK = {
     "α": "alpha",
@@ -50,6 +50,7 @@ GREEK = {
     "ω": "omega",
 }
 # (pattern, replacement) applied in order to the lower-case, space-separated words; British to American.
+# Written so that JavaScript reads them as they are (``$1`` is the first group), for the explorer's search.
 KEY_RULES: tuple[tuple[str, str], ...] = (
     (r"aesth", "esth"),
     (r"aemia", "emia"),
@@ -60,13 +61,13 @@ KEY_RULES: tuple[tuple[str, str], ...] = (
     (r"paed", "ped"),
     (r"diarrhoea", "diarrhea"),
     (r"oea\b", "ea"),
-    (r"([a-z]{2})our\b", r"\1or"),
-    (r"([aeiou])ll(ing|ed|er)\b", r"\1l\2"),
-    (r"is(ation|ations|e|es|ed|ing|er|ers)\b", r"iz\1"),
+    (r"([a-z]{2})our\b", "$1or"),
+    (r"([aeiou])ll(ing|ed|er)\b", "$1l$2"),
+    (r"is(ation|ations|e|es|ed|ing|er|ers)\b", "iz$1"),
     (r"yse\b", "yze"),
     (r"tre\b", "ter"),
 )
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/,.;:'’\"()\[\]{}+]+")
+SEPARATORS = r"[\s\-‐‑‒–—_/,.;:'’\"()\[\]{}+]+"  # any run of these splits two words
 
 
 def normalise_name(text: str) -> str:
@@ -74,10 +75,15 @@ def normalise_name(text: str) -> str:
     text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    words = " ".join(_SEPARATORS.sub(" ", text).split())
+    words = " ".join(re.sub(SEPARATORS, " ", text).split())
     for pattern, replacement in KEY_RULES:
-        words = re.sub(pattern, replacement, words)
+        words = re.sub(pattern, re.sub(r"\$(\d)", r"\\\1", replacement), words)
     return words
+
+
+def page_rules() -> dict[str, object]:
+    """The normalisation as data for a page's search (the explorer applies the same steps in JavaScript)."""
+    return {"greek": GREEK, "separators": SEPARATORS, "rules": [list(rule) for rule in KEY_RULES]}
 
 
 def name_key(text: str) -> str:

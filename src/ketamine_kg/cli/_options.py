@@ -8,7 +8,7 @@ accepted wherever Turtle is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,17 +66,6 @@ def merged_inputs(data: Sequence[Path] | None, alias: Sequence[Path] | None) -> 
     return [*(data or ()), *(alias or ())]
 
 
-def suggest(word: str, choices: Iterable[str], *, limit: int = 3) -> list[str]:
-    """The choices closest to ``word`` (rapidfuzz), best first; an empty list when nothing is close."""
-    from rapidfuzz import fuzz, process, utils
-
-    options = list(choices)
-    found = process.extract(
-        word, options, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit, score_cutoff=60
-    )
-    return [choice for choice, _, _ in found]
-
-
 def canonical(value: str, choices: Sequence[str]) -> str | None:
     """The one of ``choices`` that ``value`` names (case-insensitive, format aliases accepted), or None."""
     key = value.strip().lower()
@@ -92,7 +81,9 @@ def canonical(value: str, choices: Sequence[str]) -> str | None:
 
 def hint(value: str, choices: Sequence[str]) -> str:
     """``; did you mean X?`` for the closest choices, or nothing."""
-    close = suggest(value.strip().lower(), choices)
+    from ketamine_kg.names import suggest
+
+    close = suggest(value, choices, limit=2)
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
 

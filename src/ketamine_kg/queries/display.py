@@ -4,11 +4,14 @@ Only the ``table`` format goes through here; csv, tsv, json and ttl keep the gra
 table is laid out by rich (imported when a table is drawn, so ``--help`` stays fast):
 
 * a column that only repeats another's label (``targetLabel`` beside ``target``) or is empty is dropped;
-* a column with one value in every row (the entity asked about) is said once above the table;
-* ``kind``/``value``/``minValue``/``maxValue``/``unit`` become one ``quantity`` column ("Ki 0.3 µM");
+* a column with one value in every row (the entity asked about) is said once above the table, and
+  that entity is named by its label alone in the rows;
+* ``kind``/``value``/``minValue``/``maxValue``/``unit`` become one ``quantity`` column
+  ("inhibition constant (Ki): 0.3 µM");
 * rows that differ only in their sources are one row listing the sources;
 * codes of the closed vocabularies become their labels (``words``), UCUM units their usual symbols;
-* long text wraps inside its column, never cut.
+* headings are said in words (``decidedBy`` -> ``decided by``); long text wraps inside its column, never
+  cut, the widths chosen to keep the table short (``column_widths``).
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from dataclasses import dataclass
 
 from ketamine_kg.queries.results import Cell, QueryResult
 
-__all__ = ["UNIT_SYMBOLS", "Table", "column_widths", "humanise", "render_table", "table_rows"]
+__all__ = ["UNIT_SYMBOLS", "Table", "column_widths", "header", "humanise", "render_table", "table_rows"]
 
 # UCUM codes -> the symbol people read (codes not listed are shown as they are).
 UNIT_SYMBOLS = {
     "uM": "µM",
+    "umol/L": "µM",
+    "nmol/L": "nM",
     "ug": "µg",
     "ug/kg": "µg/kg",
     "mm[Hg]": "mmHg",
@@ -56,6 +61,11 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     merged: int  # how many result rows were folded into others
+
+
+def header(column: str) -> str:
+    """A SPARQL variable as a column heading: ``decidedBy`` -> ``decided by`` (it may wrap between words)."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: " " + m.group(1).lower(), column)
 
 
 def humanise(text: str, words: Mapping[str, str]) -> str:
@@ -188,13 +198,19 @@ def column_widths(table: Table, width: int) -> list[int]:
     never for a column no wider than ``_KEEP``) and its full width.
     """
     natural = [
-        max([len(column), *(len(row[i]) for row in table.rows)]) for i, column in enumerate(table.columns)
+        max([len(header(column)), *(len(row[i]) for row in table.rows)])
+        for i, column in enumerate(table.columns)
     ]
     room = width - _GAP * (len(natural) - 1)
     if sum(natural) <= room:
         return natural
     longest = [
-        min(n, max(len(w) for w in [column, *(w for row in table.rows for w in row[i].split())]))
+        min(
+            n,
+            max(
+                len(w) for w in [*header(column).split(), *(w for row in table.rows for w in row[i].split())]
+            ),
+        )
         for i, (column, n) in enumerate(zip(table.columns, natural, strict=True))
     ]
 
@@ -241,12 +257,12 @@ def render_table(
         file=buffer, width=width or 100_000, color_system=None, force_terminal=False, highlight=False
     )
     for column, value in table.constants:
-        console.print(f"{column}: {value}", markup=False, soft_wrap=width is None)
+        console.print(f"{header(column)}: {value}", markup=False, soft_wrap=width is None)
     if table.columns:
         grid = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="")
         widths = column_widths(table, width) if width else [None] * len(table.columns)
         for column, size in zip(table.columns, widths, strict=True):
-            grid.add_column(column, overflow="fold", no_wrap=width is None, width=size)
+            grid.add_column(header(column), overflow="fold", no_wrap=width is None, width=size)
         for row in table.rows:
             grid.add_row(*row)
         console.print(grid)

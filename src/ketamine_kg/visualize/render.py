@@ -25,6 +25,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from ketamine_kg.graph_build.atomic import write_text_atomic
+from ketamine_kg.names import page_rules
 from ketamine_kg.visualize.layout import concentric_layout, sector_layout
 from ketamine_kg.visualize.paths import mechanism_paths, path_grade
 from ketamine_kg.visualize.style import (
@@ -127,6 +128,7 @@ def _page_data(network: nx.MultiDiGraph, title: str, physics: bool | None) -> di
     evidence_labels = vocabulary.get("evidence_level", {})
     return {
         "title": title,
+        "names": page_rules(),  # the search folds names as the CLI does (ketamine_kg.names)
         "nodes": vis_nodes,
         "edges": vis_edges,
         "info": {

@@ -444,7 +444,15 @@
   network.on("zoom", hideTip);
 
   // ------------------------------------------------------------------ search
-  function norm(text) { return String(text || "").toLowerCase().replace(/_/g, " ").replace(/\s+/g, " ").trim(); }
+  function norm(text) {
+    // the same steps as ketamine_kg.names.normalise_name, from the rules in the page data
+    var names = data.names || {}, greek = names.greek || {};
+    var s = Array.from(String(text || "")).map(function (ch) { return greek[ch] ? " " + greek[ch] + " " : ch; }).join("");
+    s = s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    s = s.replace(new RegExp(names.separators || "[\\s_]+", "g"), " ").trim();
+    (names.rules || []).forEach(function (rule) { s = s.replace(new RegExp(rule[0], "g"), rule[1]); });
+    return s;
+  }
   var index = info.nodes.map(function (d) {
     return {
       label: norm(d.label),
@@ -970,7 +978,7 @@
   window.kkg = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,
     setSidebar: setSidebar, setPanel: setPanel,
-    search: search, suggestions: suggestions, expand: expand, concentric: concentric, metabolismTree: metabolismTree, svgText: svgText, pngURL: pngURL, focusNode: focusNode, showPath: showPath, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
+    search: search, norm: norm, suggestions: suggestions, expand: expand, concentric: concentric, metabolismTree: metabolismTree, svgText: svgText, pngURL: pngURL, focusNode: focusNode, showPath: showPath, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
     visibleCounts: function () {
       return {
         nodes: state.nodeHidden.filter(function (h) { return !h; }).length,
