@@ -33,7 +33,7 @@ from ketamine_kg.graph_build.rdf_files import from_oxigraph_term
 from ketamine_kg.graph_build.serialize import to_oxigraph_term
 from ketamine_kg.pipeline import BuildResult
 from ketamine_kg.queries.terms import normalise
-from ketamine_kg.vocab import KG, OBO, RDFS
+from ketamine_kg.vocab import KG, OBO, OWL, RDFS
 
 SAMPLE = Path(__file__).parent / "fixtures" / "interop-sample.ttl"
 NAMES = {
@@ -531,3 +531,16 @@ def test_same_graph_helper_agrees_with_rdflib(sample: Graph) -> None:
     )
     changed.set((axiom, URIRef("https://w3id.org/ketamine-kg/schema#evidenceLevel"), Literal("clinical")))
     assert not same_graph(sample, changed) and not isomorphic(sample, changed)
+
+
+def test_a_quantity_qualifies_the_assertion_itself_in_the_owl(real_build: BuildResult) -> None:
+    """Regression: owlready2 nested a copy of the axiom under ``qualifiesAssertion``, so the OWL read back
+    had more statements than the graph and each quantity qualified a duplicate of its assertion."""
+    from ketamine_kg.graph_build.export_rdfxml import to_rdfxml
+
+    back = Graph().parse(data=to_rdfxml(real_build.graph), format="xml")
+    assert len(back) == len(real_build.graph)
+    qualifies = URIRef("https://w3id.org/ketamine-kg/schema#qualifiesAssertion")
+    axioms = set(back.subjects(OWL.annotatedSource, None))
+    targets = set(back.objects(None, qualifies))
+    assert targets and targets <= axioms

@@ -57,7 +57,7 @@ def test_auto_picks_canvas_for_small_views_and_webgl_by_choice(sample: nx.MultiD
     assert "kkgPanels" in large and "vis.Network" not in large
     assert "Copyright (C) 2013-2025, Alexis Jacomy" in large  # sigma's licence travels with its code
     assert "Guillaume Plique" in large
-    with pytest.raises(UserError, match="--renderer must be auto, canvas or webgl, not 'svg'"):
+    with pytest.raises(UserError, match="--renderer must be one of auto, canvas, webgl, not 'svg'"):
         render_page(sample, renderer="svg")  # type: ignore[arg-type]
 
 

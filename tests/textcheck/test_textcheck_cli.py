@@ -66,7 +66,12 @@ def test_clean_text_exits_0_and_writes_html_atomically(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "args", "message"),
     [
-        ("a.txt", b"Ketamine.", ("--format", "yaml"), "unknown format 'yaml'"),
+        (
+            "a.txt",
+            b"Ketamine.",
+            ("--format", "yaml"),
+            "--format must be table, json, html, ttl or tsv, not 'yaml'",
+        ),
         ("a.docx", b"Ketamine.", (), "unknown document format '.docx'"),
         ("a.txt", b"\xff\xfe\x00bad", (), "not UTF-8"),
         ("a.txt", b"   \n", (), "no text to check"),

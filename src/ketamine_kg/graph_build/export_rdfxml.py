@@ -6,6 +6,7 @@ API and py-horned-owl expect. Text XML 1.0 cannot carry is refused before anythi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +17,7 @@ from ketamine_kg.ontology.build import build_ontology
 from ketamine_kg.ontology.build import to_rdfxml as owl_rdfxml
 from ketamine_kg.terms import identifier_prefix_map
 
-__all__ = ["declare_prefixes", "to_rdfxml", "write_rdfxml"]
+__all__ = ["declare_prefixes", "link_nested_axioms", "to_rdfxml", "write_rdfxml"]
 
 
 def _describe(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
@@ -30,7 +31,47 @@ def to_rdfxml(graph: RdfInput) -> bytes:
         for term in (t.subject, t.predicate, t.object):
             check_xml_text(getattr(term, "value", str(term)), f"{_describe(t.subject)} {t.predicate.value}")
     ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return declare_prefixes(owl_rdfxml(build_ontology(ntriples)))
+    return declare_prefixes(link_nested_axioms(owl_rdfxml(build_ontology(ntriples))))
+
+
+_TOP_AXIOM = re.compile(rb"^<owl:Axiom>(?P<body>.*?)^</owl:Axiom>", re.S | re.M)
+_NESTED_AXIOM = re.compile(
+    rb"<(?P<prop>[\w.-]+:[\w.-]+)>\s*<owl:Axiom>(?P<body>.*?)</owl:Axiom>\s*</(?P=prop)>", re.S
+)
+
+
+def _axiom_key(body: bytes) -> tuple[bytes, ...]:
+    return tuple(line.strip() for line in body.strip().splitlines())
+
+
+def link_nested_axioms(rdfxml: bytes) -> bytes:
+    """Point a property whose value is an axiom (a quantity's ``qualifiesAssertion``) at that axiom.
+
+    owlready2 writes such a value as a nested copy of the ``owl:Axiom`` element, once per quantity; read
+    back, each copy is a new blank node, so each quantity would qualify its own duplicate of the
+    assertion. The axiom gets an ``rdf:nodeID`` (where it first appears) and the others refer to it.
+    """
+    top = {_axiom_key(m.group("body")) for m in _TOP_AXIOM.finditer(rdfxml)}
+    ids: dict[tuple[bytes, ...], bytes] = {}
+
+    def refer(match: re.Match[bytes]) -> bytes:
+        key = _axiom_key(match.group("body"))
+        prop = match.group("prop")
+        if key in ids or key in top:
+            node = ids.setdefault(key, b"axiom%d" % (len(ids) + 1))
+            return b"<" + prop + b' rdf:nodeID="' + node + b'"/>'
+        node = ids.setdefault(key, b"axiom%d" % (len(ids) + 1))  # the first copy stays, named
+        return match.group(0).replace(b"<owl:Axiom>", b'<owl:Axiom rdf:nodeID="' + node + b'">', 1)
+
+    linked = _NESTED_AXIOM.sub(refer, rdfxml)
+
+    def name(match: re.Match[bytes]) -> bytes:
+        node = ids.get(_axiom_key(match.group("body")))
+        if node is None:
+            return match.group(0)
+        return b'<owl:Axiom rdf:nodeID="' + node + b'">' + match.group("body") + b"</owl:Axiom>"
+
+    return _TOP_AXIOM.sub(name, linked)
 
 
 def declare_prefixes(rdfxml: bytes) -> bytes:

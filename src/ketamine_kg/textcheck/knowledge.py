@@ -214,10 +214,14 @@ def knowledge_from_build(result: BuildResult) -> Knowledge:
         if c.claim_triple
     )
     quantities = []
+    # a number that qualifies an assertion (a dose schedule of "esketamine treats TRD") is read as a
+    # number about the assertion's subject, the entity a sentence names
+    subject_of = {r.id: r.subject for r in source.relations}
     for q in source.quantities:
         interval = stored_interval(q.value, q.min, q.max, q.unit)
-        if q.about in categories and interval is not None:
-            quantities.append(StoredQuantity(q.id, q.about, q.quantity, *interval, q.evidence, q.sources))
+        entity = subject_of.get(q.about, q.about)
+        if entity in categories and interval is not None:
+            quantities.append(StoredQuantity(q.id, entity, q.quantity, *interval, q.evidence, q.sources))
     return Knowledge(
         quantities=tuple(quantities),
         labels=labels,
