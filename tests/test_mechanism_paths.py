@@ -139,3 +139,15 @@ def test_render_path_cli_prints_the_chain_with_evidence(run_cli: RunCli, tmp_pat
     assert "-[causally upstream of, positive effect, preclinical]-> AMPA receptor" in chain
     assert chain.endswith("⇒ [ketamine treats, clinical] MDD")
     assert out.is_file() and '"paths":[{' in out.read_text(encoding="utf-8")
+
+
+def test_an_enantiomer_does_not_inherit_the_racemate_mechanisms(network: nx.MultiDiGraph) -> None:
+    """Regression: arketamine reached racemic ketamine through part-of and took on all its mechanisms."""
+    from ketamine_kg.visualize.paths import mechanism_paths
+
+    arketamine = next(n for n, d in network.nodes(data=True) if d.get("label") == "arketamine")
+    ketamine = next(n for n, d in network.nodes(data=True) if d.get("label") == "ketamine")
+    mtorc1 = next(n for n, d in network.nodes(data=True) if d.get("label") == "mTORC1 signalling")
+    paths = mechanism_paths(network, arketamine, mtorc1)
+    assert paths, "arketamine's own NMDA block leads on to mTORC1 signalling"
+    assert all(ketamine not in {s.target for s in path} for path in paths)

@@ -121,7 +121,9 @@ def _walk(
         if target is not None and node == target:
             yield path
             continue
-        onward = [s for s in steps.get(node, ()) if s.target not in seen]
+        # a part-of step ends a chain: the enantiomer in a racemate does not act as the racemate does
+        ends = bool(path) and path[-1].kind == "part"
+        onward = [] if ends else [s for s in steps.get(node, ()) if s.target not in seen]
         if len(path) == max_length or not onward:
             if target is None and path:
                 yield path
