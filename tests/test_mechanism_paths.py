@@ -142,7 +142,7 @@ def test_render_path_cli_prints_the_chain_with_evidence(run_cli: RunCli, tmp_pat
 
 
 def test_an_enantiomer_does_not_inherit_the_racemate_mechanisms(network: nx.MultiDiGraph) -> None:
-    """Regression: arketamine reached racemic ketamine through part-of and took on all its mechanisms."""
+    """arketamine never reaches racemic ketamine (the named query once did, through part-of; see its gold)."""
     from ketamine_kg.visualize.paths import mechanism_paths
 
     arketamine = next(n for n, d in network.nodes(data=True) if d.get("label") == "arketamine")
