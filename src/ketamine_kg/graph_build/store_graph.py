@@ -144,7 +144,8 @@ _NOT_RELATIONS = frozenset(
     str(p)
     for p in (
         RDF.type, RDFS.subClassOf, RDFS.seeAlso, RDFS.isDefinedBy, OWL.sameAs, DCTERMS.source,
-        KKG.definitionSource, KKG.decidedBy, KKG.isAbout, KKG.quantityOf, OBOINOWL.hasDbXref,
+        KKG.definitionSource, KKG.decidedBy, KKG.isAbout, KKG.quantityOf, KKG.qualifiesAssertion,
+        KKG.mirrorsAssertion, OBOINOWL.hasDbXref,
         SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch,
         PROV.wasGeneratedBy, PROV.wasDerivedFrom, OWL.annotatedSource, OWL.annotatedTarget,
     )
@@ -161,6 +162,7 @@ _LINKS_TO_DESCRIBED = (
     ox.NamedNode(str(OWL.annotatedSource)),
     ox.NamedNode(str(OWL.annotatedTarget)),
     ox.NamedNode(str(KKG.quantityOf)),
+    ox.NamedNode(str(KKG.qualifiesAssertion)),  # a quantity about an assertion points at its axiom
     ox.NamedNode(str(KKG.isAbout)),
 )
 
