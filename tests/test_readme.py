@@ -54,4 +54,7 @@ def test_readme_figures_match_the_build(real_build: object) -> None:
     assert f"| sources | {s.sources} |" in README
     assert f"| claims by status | {join(s.claims_by_status)} |" in README
     assert f"| identifiers by prefix | {join(s.identifiers_by_prefix)} |" in README
-    assert f"| inferred facts (HermiT, plus the stated direct downstream-metabolite edges) | {s.inferred} |" in README
+    assert (
+        f"| inferred facts (HermiT, plus the stated direct downstream-metabolite edges) | {s.inferred} |"
+        in README
+    )
