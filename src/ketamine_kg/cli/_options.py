@@ -56,6 +56,24 @@ def source_option() -> Any:
     )
 
 
+def reasoner_timeout_option() -> Any:
+    """``--reasoner-timeout SECONDS``: the bound on the whole reasoning step (None: the default 120 s)."""
+    from ketamine_kg.cli._validate import positive_seconds
+
+    return typer.Option(
+        "--reasoner-timeout",
+        metavar="SECONDS",
+        min=1,
+        help="Stop HermiT after this long (default 120).",
+        callback=positive_seconds,
+    )
+
+
+def max_inferred_option(help: str) -> Any:
+    """``--max-inferred N``: the cap on new facts from HermiT (None: the default 20000)."""
+    return typer.Option("--max-inferred", metavar="N", min=0, help=help)
+
+
 def reason_option() -> Any:
     """``--reason/--no-reason``."""
     return typer.Option("--reason/--no-reason", help="Reason with HermiT when building (needs Java).")

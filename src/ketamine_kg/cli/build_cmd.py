@@ -10,8 +10,14 @@ import typer
 
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import cache_enabled, handle_errors, status
-from ketamine_kg.cli._options import needs, out_option, reason_option, source_option
-from ketamine_kg.cli._validate import positive_seconds
+from ketamine_kg.cli._options import (
+    max_inferred_option,
+    needs,
+    out_option,
+    reason_option,
+    reasoner_timeout_option,
+    source_option,
+)
 
 
 @app.command()
@@ -20,24 +26,9 @@ def build(
     source: Annotated[Path | None, source_option()] = None,
     out: Annotated[Path, out_option("Output directory.")] = Path("out"),
     reason: Annotated[bool, reason_option()] = True,
-    reasoner_timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--reasoner-timeout",
-            metavar="SECONDS",
-            min=1,
-            help="Stop HermiT after this long (default 120).",
-            callback=positive_seconds,
-        ),
-    ] = None,
+    reasoner_timeout: Annotated[float | None, reasoner_timeout_option()] = None,
     max_inferred: Annotated[
-        int | None,
-        typer.Option(
-            "--max-inferred",
-            metavar="N",
-            min=0,
-            help="Stop when HermiT infers more new facts than this (default 20000).",
-        ),
+        int | None, max_inferred_option("Stop when HermiT infers more new facts than this (default 20000).")
     ] = None,
     merge: Annotated[
         list[Path] | None,

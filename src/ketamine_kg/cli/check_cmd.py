@@ -9,8 +9,15 @@ import typer
 
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import built_graph, handle_errors, status
-from ketamine_kg.cli._options import choose, data_option, format_option, needs, source_option
-from ketamine_kg.cli._validate import positive_seconds
+from ketamine_kg.cli._options import (
+    choose,
+    data_option,
+    format_option,
+    max_inferred_option,
+    needs,
+    reasoner_timeout_option,
+    source_option,
+)
 from ketamine_kg.errors import UserError
 
 if TYPE_CHECKING:
@@ -83,24 +90,10 @@ def check(
     reason: Annotated[
         bool, typer.Option("--reason/--no-reason", help="Check consistency with HermiT (needs Java).")
     ] = True,
-    reasoner_timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--reasoner-timeout",
-            metavar="SECONDS",
-            min=1,
-            help="Stop HermiT after this long (default 120).",
-            callback=positive_seconds,
-        ),
-    ] = None,
+    reasoner_timeout: Annotated[float | None, reasoner_timeout_option()] = None,
     max_inferred: Annotated[
         int | None,
-        typer.Option(
-            "--max-inferred",
-            metavar="N",
-            min=0,
-            help="Fail the consistency check when HermiT infers more new facts (default 20000).",
-        ),
+        max_inferred_option("Fail the consistency check when HermiT infers more new facts (default 20000)."),
     ] = None,
     shacl: Annotated[
         bool, typer.Option("--shacl/--no-shacl", help="Also validate with the SHACL shapes.")
