@@ -220,7 +220,9 @@ def test_ctrl_c_during_build_is_one_line_and_exit_130(fixture_source_dir: Path, 
     out = tmp_path / "out"
     command = [sys.executable, "-m", "ketamine_kg", "build", "--source", str(fixture_source_dir)]
     command += ["--no-reason", "--out", str(out)]
+    started = time.monotonic()
     subprocess.run(command, check=True, capture_output=True, timeout=300)
+    whole = time.monotonic() - started  # the moments below scale with this machine's speed now
 
     def snapshot() -> dict[str, str]:
         files = sorted(p for p in out.rglob("*") if p.is_file())
@@ -228,13 +230,15 @@ def test_ctrl_c_during_build_is_one_line_and_exit_130(fixture_source_dir: Path, 
 
     before = snapshot()
     interrupted = 0
-    for delay in random.Random(14).sample([0.4, 0.7, 1.0, 1.4, 1.8, 2.2], 4):
+    fractions = random.Random(14).sample([0.35, 0.45, 0.55, 0.65, 0.75, 0.85], 4)
+    for delay in (max(0.3, f * whole) for f in fractions):
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=120)
-        assert process.returncode in (0, 130), stderr
-        if process.returncode == 130:
+        # -SIGINT is what a shell reports as 130 too: seen rarely when the signal lands while Python exits
+        assert process.returncode in (0, 130, -signal.SIGINT), stderr
+        if process.returncode != 0:
             interrupted += 1
             assert stderr.startswith("error: interrupted") and stderr.count("\n") == 1, stderr
         assert snapshot() == before  # same files, no temp files left; the build is deterministic
