@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,11 @@ import pytest
 from rdflib import Graph
 
 from browser import launch_chromium, open_offline, require_chromium, wait_drawn
+from ketamine_kg.errors import QueryError
 from ketamine_kg.graph_build.projection import to_network
+from ketamine_kg.names import _score, normalise_name, suggest
 from ketamine_kg.pipeline import BuildResult
+from ketamine_kg.queries import open_engine, resolve_entity
 from ketamine_kg.visualize import NetworkView, select_paths, view, write_html
 
 pytestmark = pytest.mark.browser
@@ -195,5 +199,147 @@ def test_opens_small_then_expands_and_lays_out(browser: Any, real_page: tuple[Pa
     inferred = page.evaluate("window.kkg.data.info.edges.findIndex(e => e.inferred)")
     page.evaluate(f"window.kkg.selectEdge({inferred})")
     assert "transitive" in page.locator("#kkg-details .kkg-rule").text_content()
+    assert traffic.errors == [] and traffic.requests == []
+    page.context.close()
+
+
+TYPOS = (
+    "eskatamine",
+    "esketamin",
+    "ketamin",
+    "ketamne",
+    "depresion",
+    "major depresive disorder",
+    "nmda recepter",
+    "cyp2b",
+    "cyp3a44",
+    "bdfn",
+    "hydroxynorketmine",
+    "norketamin",
+    "dehydronorketamin",
+    "arketamin",
+    "mtorc",
+    "ampa receptr",
+    "dissociaton",
+    "trkb receptor",
+    "glutamte",
+    "suicidal ideaton",
+)
+
+
+def _names(network: nx.MultiDiGraph) -> list[str]:
+    """Every name a node goes by that the command line resolves: its label and synonyms."""
+    names: list[str] = []
+    for _, d in network.nodes(data=True):
+        names += [str(d.get("label") or ""), *map(str, d.get("synonyms") or [])]
+    return [n for n in names if n]
+
+
+def test_page_suggests_what_the_command_line_suggests(
+    browser: Any, real_page: tuple[Path, nx.MultiDiGraph], real_build: BuildResult
+) -> None:
+    path, network = real_page
+    names = _names(network)
+    page, traffic = open_offline(browser, path)
+    wait_drawn(page)
+    engine = open_engine(real_build.graph)
+    for typo in TYPOS:
+        shown = page.evaluate("t => window.kkg.suggestions(t).map(s => s.name)", typo)
+        assert shown == suggest(typo, names), typo
+        with pytest.raises(QueryError) as refused:
+            resolve_entity(engine, typo)
+        assert all(repr(name) in str(refused.value) for name in shown), (typo, shown, str(refused.value))
+    assert page.evaluate("window.kkg.suggestions('eskatamine')[0].name") == "esketamine"
+    # the score itself, pair for pair, on names mutated at random (deterministic seed)
+    rng = random.Random(7)
+    pairs = []
+    for _ in range(400):
+        name = rng.choice(names)
+        chars = list(rng.choice(names) if rng.random() < 0.2 else name)
+        for _ in range(rng.randint(0, 3)):
+            if chars:
+                chars.pop(rng.randrange(len(chars)))
+        pairs.append(("".join(chars) or "x", name))
+    js = page.evaluate(
+        "ps => ps.map(p => window.kkg.score(window.kkg.norm(p[0]), window.kkg.norm(p[1])))", pairs
+    )
+    py = [_score(normalise_name(q), normalise_name(n)) for q, n in pairs]
+    assert js == pytest.approx(py, abs=1e-6)
+    assert traffic.errors == [] and traffic.requests == []
+    page.context.close()
+
+
+_RECORD_LABELS = """() => {
+  window.__kkgText = [];
+  window.kkg.network.on('beforeDrawing', () => { window.__kkgText = []; });  // keep the last frame only
+  const canvas = document.querySelector('#kkg-network canvas');
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y) {
+    if (this.canvas === canvas) {
+      const m = this.measureText(text), t = this.getTransform(), r = window.devicePixelRatio || 1;
+      window.__kkgText.push({text: String(text),
+        x1: (t.a * (x - m.actualBoundingBoxLeft) + t.e) / r, x2: (t.a * (x + m.actualBoundingBoxRight) + t.e) / r,
+        y1: (t.d * (y - m.actualBoundingBoxAscent) + t.f) / r, y2: (t.d * (y + m.actualBoundingBoxDescent) + t.f) / r});
+    }
+    return fill.apply(this, arguments);
+  };
+}"""
+
+
+def _drawn_labels(page: Any) -> list[dict[str, Any]]:
+    """The node labels vis-network really painted in one redraw, as screen boxes of their ink."""
+    page.evaluate("window.__kkgText = []; window.kkg.network.redraw()")
+    page.wait_for_function("() => window.__kkgText.length > 0")
+    page.wait_for_timeout(100)  # any frame already scheduled has been drawn
+    return list(page.evaluate("window.__kkgText"))
+
+
+def _overlaps(drawn: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of labels whose ink meets (a label painted twice in the same place, as highlighting does, is one)."""
+    boxes = list(
+        {(d["text"], *(round(d[k], 1) for k in ("x1", "y1", "x2", "y2"))): d for d in drawn}.values()
+    )
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if min(a["x2"], b["x2"]) - max(a["x1"], b["x1"]) > 0.5
+        and min(a["y2"], b["y2"]) - max(a["y1"], b["y1"]) > 0.5
+    ]
+
+
+def test_labels_never_overlap_at_any_zoom(browser: Any, real_page: tuple[Path, nx.MultiDiGraph]) -> None:
+    path, _ = real_page
+    page, traffic = open_offline(browser, path)
+    wait_drawn(page)
+    page.locator("#kkg-all").click()  # the whole graph: the densest view there is
+    page.evaluate(_RECORD_LABELS)
+    page.evaluate("window.kkg.network.moveTo({scale: 0.45, animation: false})")  # labels just readable
+    drawn = _drawn_labels(page)
+    assert len(drawn) > 50 and _overlaps(drawn) == []
+    labels = page.evaluate("window.kkg.data.nodes.map(n => n.label)")
+    culled = page.evaluate(
+        "Object.keys(window.kkg.network.body.nodes).map(Number)"
+        ".filter(i => window.kkg.network.body.nodes[i].labelModule.kkgSuppressed)"
+    )
+    assert culled  # at this zoom not every label fits without overlapping another
+    assert not {labels[i] for i in culled} & {d["text"] for d in drawn}
+    for scale in (0.6, 1.0, 1.5, 3.0):
+        page.evaluate(f"window.kkg.network.moveTo({{scale: {scale}, animation: false}})")
+        assert _overlaps(_drawn_labels(page)) == [], scale
+    # zooming in on a node whose label was culled shows it; a selected node keeps its label
+    hidden = culled[0]
+    page.evaluate(
+        f"const p = window.kkg.network.getPositions([{hidden}])[{hidden}];"
+        " window.kkg.network.moveTo({position: p, scale: 4, animation: false})"
+    )
+    assert labels[hidden] in {d["text"] for d in _drawn_labels(page)}
+    page.evaluate(f"window.kkg.selectNode({hidden})")
+    page.evaluate(
+        f"const p = window.kkg.network.getPositions([{hidden}])[{hidden}];"
+        " window.kkg.network.moveTo({position: p, scale: 0.45, animation: false})"
+    )
+    drawn = _drawn_labels(page)
+    assert labels[hidden] in {d["text"] for d in drawn} and _overlaps(drawn) == []
     assert traffic.errors == [] and traffic.requests == []
     page.context.close()

@@ -382,3 +382,36 @@ def test_labels_are_looked_up_once_per_result_and_only_when_shown(fixture_build:
     assert len(asked) == 1  # one lookup for every IRI of the result
     assert set(asked[0]) == {c.value for row in result.rows for c in row if c is not None}
     assert any(row["s"] and row["s"].endswith(")") and " (kg:" in row["s"] for row in shown)
+
+
+def test_entity_names_leave_out_quantities_claims_and_sources(real_build: BuildResult) -> None:
+    """The names a typo is matched against: every named individual's, except quantities, claims, sources.
+
+    Regression: the query walked the class hierarchy once per name (16 s per typo on the real graph).
+    """
+    from rdflib import OWL, RDF, RDFS, Namespace, URIRef
+
+    from ketamine_kg.queries import api
+    from ketamine_kg.queries.terms import term_value
+
+    graph = real_build.graph
+    kkg, obo = (
+        Namespace("https://w3id.org/ketamine-kg/schema#"),
+        Namespace("http://www.geneontology.org/formats/oboInOwl#"),
+    )
+    roots = {kkg.Quantity, kkg.Claim, kkg.Source}
+    left_out = {
+        s
+        for s in graph.subjects(RDF.type, OWL.NamedIndividual)
+        if any(roots & set(graph.transitive_objects(t, RDFS.subClassOf)) for t in graph.objects(s, RDF.type))
+    }
+    expected = {
+        (str(s), str(name), how)
+        for s in set(graph.subjects(RDF.type, OWL.NamedIndividual)) - left_out
+        if isinstance(s, URIRef)
+        for how, p in (("label", RDFS.label), ("synonym", obo.hasExactSynonym), ("identifier", obo.hasDbXref))
+        for name in graph.objects(s, p)
+    }
+    engine = open_engine(real_build)
+    rows = api._execute(engine, api._prepare(engine, api._ALL_NAMES), {}, None, 10**6).rows
+    assert left_out and {tuple(map(term_value, row)) for row in rows} == expected

@@ -188,6 +188,93 @@
     relList.appendChild(li);
   });
 
+  // ------------------------------------------------------------------ label placement
+  // vis-network draws every label large enough on screen, on top of each other in dense areas. Before each
+  // frame, labels are placed greedily by importance (selected and highlighted nodes, then larger fonts,
+  // then more relations); a label whose box meets one already placed is not drawn, its node still is.
+  var LABEL_PAD = 2, LABEL_CELL = 64;
+  var degree = data.nodes.map(function () { return 0; });
+  data.edges.forEach(function (e) { degree[e.from] += 1; degree[e.to] += 1; });
+  var labelRank = data.nodes.map(function (n) { return n.id; }).sort(function (a, b) {
+    var fa = (data.nodes[a].font || {}).size || 0, fb = (data.nodes[b].font || {}).size || 0;
+    return fb - fa || degree[b] - degree[a] || a - b;
+  });
+  var measureCtx = document.createElement("canvas").getContext("2d");
+  var labelWidths = {};
+  state.placedLabels = [];
+  (function suppressibleLabels() {
+    var first = network.body.nodes[data.nodes.length ? data.nodes[0].id : -1];
+    if (!first || !first.labelModule) { return; }
+    var proto = Object.getPrototypeOf(first.labelModule), drawLabel = proto.draw;
+    if (proto.kkgPatched) { return; }
+    proto.kkgPatched = true;
+    proto.draw = function () { if (this.kkgSuppressed) { return undefined; } return drawLabel.apply(this, arguments); };
+  })();
+  function labelBox(node, scale, view) {
+    // where vis hangs an external label: below the shape, half the font size plus 4 px lower; the size
+    // vis measured at the last draw, else measured here
+    var lm = node.labelModule, fs = lm.fontOptions.size, w = lm.size && lm.size.width, h = lm.size && lm.size.height;
+    if (!w) {
+      var key = fs + "|" + node.options.label;
+      if (labelWidths[key] === undefined) {
+        measureCtx.font = fs + "px " + (lm.fontOptions.face || "sans-serif");
+        labelWidths[key] = measureCtx.measureText(String(node.options.label)).width;
+      }
+      w = labelWidths[key]; h = fs * 1.3;
+    }
+    var left = node.x - w / 2, top = node.y + (node.height || 2 * (node.options.size || 10)) / 2 + fs / 2 + 4 - h / 2;
+    return {
+      x1: left * scale + view.x - LABEL_PAD, y1: top * scale + view.y - LABEL_PAD,
+      x2: (left + w) * scale + view.x + LABEL_PAD, y2: (top + h) * scale + view.y + LABEL_PAD
+    };
+  }
+  function placeLabels() {
+    var body = network.body, scale = body.view.scale, view = body.view.translation;
+    var width = container.clientWidth, height = container.clientHeight, grid = new Map(), placed = [];
+    var threshold = ((data.options.nodes.scaling || {}).label || {}).drawThreshold || 5;
+    var order = [];
+    if (state.selected && state.selected.node !== undefined) { order.push(state.selected.node); }
+    if (state.keepNodes) { state.keepNodes.forEach(function (id) { order.push(id); }); }
+    var seen = new Set();
+    function place(id) {
+      if (seen.has(id)) { return; }
+      seen.add(id);
+      var node = body.nodes[id];
+      if (!node || !node.labelModule || state.nodeHidden[id] || node.options.label === undefined) { return; }
+      node.labelModule.kkgSuppressed = false;
+      if (node.labelModule.fontOptions.size * scale < threshold - 1) { return; }  // vis skips it anyway
+      var box = labelBox(node, scale, view);
+      if (box.x2 < 0 || box.y2 < 0 || box.x1 > width || box.y1 > height) { node.labelModule.kkgSuppressed = true; return; }
+      var c1 = Math.floor(box.x1 / LABEL_CELL), c2 = Math.floor(box.x2 / LABEL_CELL);
+      var r1 = Math.floor(box.y1 / LABEL_CELL), r2 = Math.floor(box.y2 / LABEL_CELL), cx, cy, cell, i, o;
+      for (cx = c1; cx <= c2; cx += 1) {
+        for (cy = r1; cy <= r2; cy += 1) {
+          cell = grid.get(cx + "," + cy) || [];
+          for (i = 0; i < cell.length; i += 1) {
+            o = cell[i];
+            if (box.x1 < o.x2 && o.x1 < box.x2 && box.y1 < o.y2 && o.y1 < box.y2) {
+              node.labelModule.kkgSuppressed = true;
+              return;
+            }
+          }
+        }
+      }
+      for (cx = c1; cx <= c2; cx += 1) {
+        for (cy = r1; cy <= r2; cy += 1) {
+          var k = cx + "," + cy;
+          if (!grid.has(k)) { grid.set(k, []); }
+          grid.get(k).push(box);
+        }
+      }
+      box.id = id;
+      placed.push(box);
+    }
+    order.forEach(place);
+    labelRank.forEach(place);
+    state.placedLabels = placed;
+  }
+  network.on("beforeDrawing", placeLabels);
+
   // ------------------------------------------------------------------ neighbourhood highlight
   // Dimming is an overlay painted after each frame, then the kept nodes and edges are drawn again on
   // top: O(neighbourhood) per selection instead of restyling every node and edge (seconds at 5,000).
@@ -483,31 +570,64 @@
   var input = document.getElementById("kkg-search-input");
   var results = document.getElementById("kkg-search-results");
   var lastHits = [];
-  function distance(a, b) {
-    if (Math.abs(a.length - b.length) > 3) { return 99; }
-    var prev = [], cur, i, j;
-    for (j = 0; j <= b.length; j += 1) { prev.push(j); }
-    for (i = 1; i <= a.length; i += 1) {
-      cur = [i];
-      for (j = 1; j <= b.length; j += 1) {
-        cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+  // ketamine_kg.names.suggest in JavaScript, score for score, so that the page's "did you mean" lists
+  // the same names as the command line: rapidfuzz's ratio (Indel similarity) and token_set_ratio.
+  function indel(a, b) {
+    var x = Array.from(a), y = Array.from(b), prev = new Array(y.length + 1).fill(0), cur, i, j;
+    for (i = 1; i <= x.length; i += 1) {
+      cur = [0];
+      for (j = 1; j <= y.length; j += 1) {
+        cur.push(x[i - 1] === y[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]));
       }
       prev = cur;
     }
-    return prev[b.length];
+    return x.length + y.length - 2 * prev[y.length];
   }
-  // Close spellings of a name, like the command line's "did you mean" (edit distance, then name).
-  function suggestions(query) {
-    var q = norm(query), found = [];
-    if (q.length < 3) { return []; }
-    index.forEach(function (entry, id) {
-      var names = [entry.label, norm(info.nodes[id].short_label)].concat(entry.synonyms);
-      var best = 99;
-      names.forEach(function (n) { if (n) { best = Math.min(best, distance(q, n)); } });
-      if (best <= Math.max(1, Math.floor(q.length / 4))) { found.push({ id: id, d: best }); }
+  function normDistance(dist, lensum) { return lensum ? 100 - 100 * dist / lensum : 100; }
+  function ratio(a, b) { return normDistance(indel(a, b), Array.from(a).length + Array.from(b).length); }
+  function tokenSetRatio(a, b) {
+    var ta = new Set(a.split(/\s+/).filter(Boolean)), tb = new Set(b.split(/\s+/).filter(Boolean));
+    if (!ta.size || !tb.size) { return 0; }
+    var inter = [], ab = [], ba = [];
+    ta.forEach(function (t) { (tb.has(t) ? inter : ab).push(t); });
+    tb.forEach(function (t) { if (!ta.has(t)) { ba.push(t); } });
+    if (inter.length && (!ab.length || !ba.length)) { return 100; }
+    var abJoined = ab.sort().join(" "), baJoined = ba.sort().join(" ");
+    var abLen = Array.from(abJoined).length, baLen = Array.from(baJoined).length;
+    var sectLen = Array.from(inter.join(" ")).length, gap = sectLen ? 1 : 0;
+    var sectAb = sectLen + gap + abLen, sectBa = sectLen + gap + baLen;
+    var result = normDistance(indel(abJoined, baJoined), sectAb + sectBa);
+    if (!sectLen) { return result; }
+    return Math.max(result, normDistance(gap + abLen, sectLen + sectAb), normDistance(gap + baLen, sectLen + sectBa));
+  }
+  function score(query, name) {
+    var whole = ratio(query, name), words = name.split(" ");
+    if (words.length > 1 && query.indexOf(" ") < 0) {
+      whole = Math.max(whole, 0.9 * Math.max.apply(null, words.map(function (w) { return ratio(query, w); })));
+    }
+    return Math.max(whole, 0.8 * tokenSetRatio(query, name));
+  }
+  // Every name an entity goes by (label and synonyms, the names the command line resolves), and who bears it.
+  var nameOwners = new Map();
+  info.nodes.forEach(function (d, id) {
+    [d.label].concat(d.synonyms || []).forEach(function (n) {
+      if (!n) { return; }
+      if (!nameOwners.has(n)) { nameOwners.set(n, []); }
+      if (nameOwners.get(n).indexOf(id) < 0) { nameOwners.get(n).push(id); }
     });
-    found.sort(function (a, b) { return a.d - b.d || (index[a.id].label < index[b.id].label ? -1 : 1); });
-    return found.slice(0, 5);
+  });
+  // The closest names to a query, best first: ties by length, then by name (as names.suggest).
+  function suggestions(query, limit) {
+    var q = norm(query), scored = [];
+    if (!q) { return []; }
+    nameOwners.forEach(function (ids, name) {
+      var s = score(q, norm(name));
+      if (s >= 60) { scored.push({ name: name, score: s, id: ids[0] }); }
+    });
+    scored.sort(function (a, b) {
+      return b.score - a.score || Array.from(a.name).length - Array.from(b.name).length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    });
+    return scored.slice(0, limit || 4);
   }
   // Sources (publications, labels, trials) cited by relations, findable by PMID, DOI or title.
   var sources = {};
@@ -555,7 +675,7 @@
         var li = el("li", "kkg-suggest");
         li.setAttribute("role", "option");
         li.dataset.node = String(c.id);
-        li.textContent = info.nodes[c.id].label;
+        li.textContent = c.name === info.nodes[c.id].label ? c.name : c.name + " (" + info.nodes[c.id].label + ")";
         li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(c.id); });
         results.appendChild(li);
       });
@@ -978,7 +1098,7 @@
   window.kkg = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,
     setSidebar: setSidebar, setPanel: setPanel,
-    search: search, norm: norm, suggestions: suggestions, expand: expand, concentric: concentric, metabolismTree: metabolismTree, svgText: svgText, pngURL: pngURL, focusNode: focusNode, showPath: showPath, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
+    search: search, norm: norm, suggestions: suggestions, score: score, labelBoxes: function () { return state.placedLabels; }, expand: expand, concentric: concentric, metabolismTree: metabolismTree, svgText: svgText, pngURL: pngURL, focusNode: focusNode, showPath: showPath, isDimmed: isDimmed, selectNode: selectNode, selectEdge: selectEdge,
     visibleCounts: function () {
       return {
         nodes: state.nodeHidden.filter(function (h) { return !h; }).length,
