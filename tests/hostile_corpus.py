@@ -215,6 +215,7 @@ def _sparql_cases() -> list[Case]:
             "more than 128 deep",
         ),
         ("5mb", "SELECT * WHERE { ?s ?p ?o } #" + "x" * 5_000_000, "characters long"),
+        ("path", "SELECT * WHERE { ?s " + "/".join([f"<{EX}p>"] * 5000) + " ?o }", "property-path steps"),
         ("unterminated", "SELECT * WHERE { ?s ?p '''" + "x" * 500_000, "SPARQL syntax error"),
         ("service", "SELECT * WHERE { SERVICE <{canary}/sparql> { ?s ?p ?o } }", "SERVICE"),
         ("from", "SELECT * FROM <{canary}/g> WHERE { ?s ?p ?o }", "FROM <"),

@@ -97,6 +97,9 @@ def test_not_utf8_names_the_line(tmp_path: Path) -> None:
         ("SELECT * WHERE { FILTER(" + "(" * 10000 + "1" + ")" * 10000 + ") }", "more than 128 deep"),
         ("SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * 500 + "}" * 501, "more than 128 deep"),
         ("SELECT * WHERE { ?s ?p ?o } #" + "x" * 5_000_000, "characters long"),
+        # a 1,000-step path took 42 s to parse (5,000 never finished)
+        ("SELECT * WHERE { ?s " + "/".join(["<http://x/p>"] * 5000) + " ?o }", "more than 128 property-path"),
+        ("SELECT * WHERE { ?s (" + "|".join(["<http://x/p>"] * 5000) + ") ?o }", "the 129th is at line 1"),
     ],
 )
 def test_query_bounds_hold_before_any_parser(text: str, fragment: str) -> None:
@@ -112,6 +115,17 @@ def test_nesting_inside_strings_iris_and_comments_does_not_count() -> None:
     assert nesting_depth(text)[0] == 1
     assert prepare_query(text).form == "SELECT"
     assert prepare_query("SELECT * WHERE " + "{" * 127 + "?s ?p ?o" + "}" * 127).form == "SELECT"
+
+
+def test_only_path_operators_count_as_path_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    operators = " || ".join(["?o = 1"] * 300)  # logical or, not a path step
+    slashes = "'" + "/" * 300 + "' <http://x/" + "a/" * 300 + ">"  # inside a string and an IRI
+    assert prepare_query(f"SELECT * WHERE {{ ?s ?p ?o FILTER({operators}) VALUES ?o {{ {slashes} }} }}")
+    path = "SELECT * WHERE { ?s " + "/".join(["<http://x/p>"] * 130) + " ?o }"
+    with pytest.raises(QueryError, match="129th is at"):
+        prepare_query(path)
+    monkeypatch.setenv("KETAMINE_KG_MAX_PATH_STEPS", "200")
+    assert prepare_query(path).form == "SELECT"
 
 
 def test_limits_are_raised_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -196,6 +210,35 @@ def test_timeout_stops_an_uninterruptible_regex(run_cli: RunCli, small_nt: Path)
     assert done.returncode == 2, done.stderr
     assert "did not finish within 2 s" in done.stderr and done.stdout == ""
     assert time.perf_counter() - start < 15
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork and RLIMIT_AS are Linux features here")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "--no-reason", "--data", "{big}"),
+        ("render", "--data", "{big}", "--out", "{out}"),
+        ("export", "--data", "{big}", "--out", "{out}"),
+        ("query", "--data", "{big}", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_memory_bound_holds_for_every_command(
+    run_cli: RunCli, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    big, out = tmp_path / "big.nt", tmp_path / "earlier.ttl"
+    with big.open("w") as f:  # 300,000 triples, 25 MB: several hundred MiB once parsed and projected
+        for i in range(300_000):
+            f.write(f'<http://ex.org/s{i}> <http://ex.org/p{i % 50}> "value number {i}, some text" .\n')
+    out.write_text("earlier output\n")
+    args = [a.replace("{big}", str(big)).replace("{out}", str(out)) for a in command]
+    done = run_cli("--memory-mb", "450", *args, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "--memory-mb" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("error: the ") and done.stderr.count("\n") == 1, done.stderr
+    assert "MiB of memory" in done.stderr or "killed by SIGABRT" in done.stderr
+    assert out.read_text() == "earlier output\n" and done.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.nt", "earlier.ttl"]  # no temp file left
 
 
 def test_iris_oxigraph_rejects_are_never_written_into_a_query() -> None:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from ketamine_kg.cli import app
 from ketamine_kg.errors import UserError
 from ketamine_kg.graph_build.projection import to_network
+from ketamine_kg.pipeline import BuildResult
 from ketamine_kg.visualize import (
     filter_categories,
     find_node,
@@ -25,7 +26,7 @@ from ketamine_kg.visualize import (
     view,
     write_html,
 )
-from ketamine_kg.visualize.render import json_for_script
+from ketamine_kg.visualize.render import json_for_script, summary_line
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KG = "https://w3id.org/ketamine-kg/id/"
@@ -329,3 +330,20 @@ def test_cli_render_bad_rdf_names_the_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["render", "--data", str(bad), "--out", str(tmp_path / "x.html")])
     assert result.exit_code == 2
     assert "bad.ttl" in result.output and "Traceback" not in result.output
+
+
+def test_counts_are_the_same_in_the_page_the_cli_and_the_notebook(real_build: BuildResult) -> None:
+    """Regression: the CLI and the notebook counted inferred inverses that the page folds into one edge."""
+    network = to_network(real_build.graph)
+    data = page_data(render_html(network))
+    edges = data["edges"]
+    assert isinstance(edges, list)
+    shown = view(network)
+    line = summary_line(network)
+    inverses = network.number_of_edges() - len(edges)
+    assert inverses > 0  # the reasoned graph has inferred inverses to fold
+    assert (
+        line
+        == f"{network.number_of_nodes()} entities, {len(edges)} relations ({inverses} more inferred readings shown in the panels)"
+    )
+    assert repr(shown).startswith(f"<NetworkView {line}")

@@ -2,7 +2,7 @@
 
 Every limit has a default that ordinary data never reaches, and an environment variable that raises it
 (the CLI's global options ``--max-input-mb``, ``--max-nesting``, ``--max-query-kb``,
-``--max-query-depth`` and ``--memory-mb`` set these variables for the command they precede).
+``--max-query-depth``, ``--max-path-steps`` and ``--memory-mb`` set these variables for the command they precede).
 
 >>> Limits.from_env({"KETAMINE_KG_MAX_NESTING": "50"}).max_nesting
 50
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ketamine_kg.errors import UserError
 
-__all__ = ["ENV_VARS", "Limits", "deeper_than", "nesting_depth"]
+__all__ = ["ENV_VARS", "Limits", "deeper_than", "nesting_depth", "path_steps"]
 
 MIB = 1024 * 1024
 
@@ -30,6 +30,7 @@ ENV_VARS: dict[str, tuple[str, int, str]] = {
     "max_nesting": ("KETAMINE_KG_MAX_NESTING", 1, "--max-nesting"),
     "max_query_chars": ("KETAMINE_KG_MAX_QUERY_KB", 1024, "--max-query-kb"),
     "max_query_depth": ("KETAMINE_KG_MAX_QUERY_DEPTH", 1, "--max-query-depth"),
+    "max_path_steps": ("KETAMINE_KG_MAX_PATH_STEPS", 1, "--max-path-steps"),
     "memory_bytes": ("KETAMINE_KG_MEMORY_MB", MIB, "--memory-mb"),
 }
 
@@ -55,7 +56,8 @@ class Limits:
     max_nesting: int = 1_000  # blank nodes [ ], lists ( ), JSON objects/arrays, XML elements
     max_query_chars: int = 1024 * 1024  # the text of one SPARQL query
     max_query_depth: int = 128  # nested { } ( ) [ ] in one SPARQL query
-    memory_bytes: int = 8192 * MIB  # address space of a query's worker process
+    max_path_steps: int = 128  # property-path operators / and | in one SPARQL query (parsers are quadratic)
+    memory_bytes: int = 8192 * MIB  # address space of the process that runs a command
     max_cell_chars: int = 100_000  # one cell of a source table
     max_entity_expansion: int = 1 * MIB  # characters XML entity references may add to a file
 
@@ -116,6 +118,23 @@ def nesting_depth(text: str, limit: int | None = None) -> tuple[int, int]:
             string = _SHORT_STRING[token].match(text, position)
             position = string.end() if string else position
     return deepest, where
+
+
+_PATH_STEP = re.compile(r"\|\||/|\|")  # `||` is a logical or, not a path step
+
+
+def path_steps(text: str, limit: int) -> int | None:
+    """The offset of the ``limit + 1``-th property-path operator (``/`` or ``|``) in a query, or None.
+
+    Strings, IRIs and comments are blanked first (keeping offsets), so only operators count. A division
+    counts too: a query with hundreds of them is as unusual as a path of hundreds of steps.
+
+    >>> path_steps('SELECT * { ?s <a:p>/<a:q>|<a:r> ?o FILTER(?o || "/") }', 1)
+    25
+    """
+    code = _NOT_CODE.sub(lambda m: " " * len(m.group()), text)
+    steps = (m.start() for m in _PATH_STEP.finditer(code) if m.group() != "||")
+    return next(itertools.islice(steps, limit, None), None)
 
 
 def deeper_than(text: str, limit: int) -> bool:

@@ -55,10 +55,11 @@ def _root(
     max_nesting: Annotated[int | None, limit_option("max_nesting")] = None,
     max_query_kb: Annotated[int | None, limit_option("max_query_chars")] = None,
     max_query_depth: Annotated[int | None, limit_option("max_query_depth")] = None,
+    max_path_steps: Annotated[int | None, limit_option("max_path_steps")] = None,
     memory_mb: Annotated[int | None, limit_option("memory_bytes")] = None,
 ) -> None:
     """A cited, reasoned knowledge graph of ketamine and esketamine in depression."""
-    set_limits(max_input_mb, max_nesting, max_query_kb, max_query_depth, memory_mb)
+    set_limits(max_input_mb, max_nesting, max_query_kb, max_query_depth, max_path_steps, memory_mb)
 
 
 # Command modules register themselves on ``app`` when imported, in this order (the order of --help).

@@ -23,7 +23,8 @@ _LIMIT_HELP = {
     "max_nesting": "Deepest nesting of blank nodes, lists, JSON or XML in an RDF file",
     "max_query_chars": "Longest SPARQL query text, in KiB",
     "max_query_depth": "Deepest nesting of groups and parentheses in a SPARQL query",
-    "memory_bytes": "Memory (address space) of the query process, in MiB",
+    "max_path_steps": "Most property-path steps (/ or |) in a SPARQL query",
+    "memory_bytes": "Memory (address space) of the process that runs the command, in MiB",
 }
 
 __all__ = ["input_file", "limit_option", "output_path", "positive_seconds", "read_query_file", "set_limits"]

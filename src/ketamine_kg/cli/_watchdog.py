@@ -1,19 +1,24 @@
-"""Run a command in a child process that is killed when its time runs out, with bounded memory.
+"""Run a command in a child process with bounded memory, killed when its time (if it has one) runs out.
 
-Some work cannot be interrupted from Python: a regular expression backtracking inside rdflib, a parser
-in Rust, a C loop holding the GIL. ``with_deadline`` therefore forks: the child runs the command with
-its address space capped (``--memory-mb``); the parent keeps the clock and kills the child's process
-group when the time is up. The clock stops while the child loads its input (``loading()``), so
-``--timeout`` measures the query (parse, plan, evaluate, label lookup, formatting), not the build.
-The child's standard output is held by the parent and written only when the child succeeds, so a
-stopped query never leaves half an answer.
+Some work cannot be interrupted or refused from Python: a regular expression backtracking inside
+rdflib, a parser in Rust, a C loop holding the GIL, an allocation that fails in Rust (which aborts the
+process). ``bounded`` therefore forks: the child runs the command with its address space capped
+(``--memory-mb``), and the parent turns its death into one message and exit 2. With a timeout
+(``with_deadline``) the parent also keeps the clock and kills the child's process group when the time
+is up. The clock stops while the child loads its input (``loading()``), so ``--timeout`` measures the
+query (parse, plan, evaluate, label lookup, formatting), not the build. The child's standard output is
+held by the parent and written only when the child succeeds, so a stopped query never leaves half an
+answer. Ctrl-C is passed on to the child, which cleans up (temp files) and says so itself.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
+import math
 import os
+import re
 import resource
 import select
 import shutil
@@ -21,17 +26,31 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import ParamSpec
 
 import typer
 
 from ketamine_kg.limits import Limits
 
-__all__ = ["loading", "with_deadline"]
+__all__ = ["bounded", "loading", "with_deadline"]
 
 P = ParamSpec("P")
 _CONTROL_FD = "KETAMINE_KG_WATCHDOG_FD"
 _GRACE = 1.0  # the child's own, softer deadline (DeadlineRunner) normally answers first
+_INTERRUPT_GRACE = 10.0  # after Ctrl-C, how long the child may take to remove its temp files
+_PR_SET_PDEATHSIG = 1
+# What an interpreter or a Rust library prints as it aborts (out of memory): the parent says it in one line.
+_CRASH_NOISE = re.compile(
+    r"^(?:Fatal Python error: .*|Python runtime state: .*|Current thread 0x.*|  File \"<frozen .*"
+    r"|memory allocation of \d+ bytes failed|Thread 0x[0-9a-f]+ \(most recent call first\):"
+    r"|stack backtrace:|note: Some details are omitted, run with `RUST_BACKTRACE=full`.*"
+    r"|skipping backtrace printing .*| +\d+: (?:0x[0-9a-f]+|[\w:<>]+).*| +at [^ ]+:\d+:\d+)\n",
+    re.MULTILINE,
+)
+_POLL = 1.0  # how often the parent looks at the child's memory
+_AT_LIMIT = 5.0  # seconds a child may sit at its memory limit before it counts as out of memory
+_NEAR = 16 * 2**20  # "at the limit": less than this much address space left
 _PAUSE, _RESUME = b"P", b"R"
 #: Set in the child when the parent's stderr is a terminal, so progress lines still show (its own is a pipe).
 STDERR_TTY = "KETAMINE_KG_STDERR_TTY"
@@ -61,13 +80,27 @@ def _terminal() -> dict[str, str]:
     return env
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when the parent dies (a killed CLI must not leave a worker running)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _child(
-    func: Callable[[], object], control: int, out: int, err: int, limits: Limits, terminal: dict[str, str]
+    func: Callable[[], object],
+    control: int,
+    out: int,
+    err: int,
+    limits: Limits,
+    terminal: dict[str, str],
+    what: str,
 ) -> None:
     """Run ``func`` in the forked child and leave with its exit code (never returns)."""
     code = 0
     try:
         os.setpgid(0, 0)  # its own group: Ctrl-C reaches the parent, which stops the whole group
+        _die_with_parent()
         os.dup2(out, 1)
         os.dup2(err, 2)
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - lives until _exit
@@ -86,7 +119,7 @@ def _child(
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except MemoryError:
-        code = _memory_message(limits)
+        code = _memory_message(limits, what)
     except BaseException as exc:  # the child must never fall back into the parent's code
         sys.stderr.write(f"error: {type(exc).__name__}: {exc}\n")
         code = 1
@@ -97,12 +130,23 @@ def _child(
         os._exit(code)
 
 
-def _memory_message(limits: Limits) -> int:
+def _memory_message(limits: Limits, what: str) -> int:
     sys.stderr.write(
-        f"error: the query needed more than {limits.memory_bytes // 2**20:,} MiB of memory and was stopped; "
-        f"narrow it, or {limits.hint('memory_bytes')}\n"
+        f"error: the {what} needed more than {limits.memory_bytes // 2**20:,} MiB of memory and was "
+        f"stopped; make its input smaller, or {limits.hint('memory_bytes')}\n"
     )
     return 2
+
+
+def _near_limit(pid: int, limits: Limits, since: float | None) -> float | None:
+    """Since when the child's address space has been within ``_NEAR`` of its limit (None: it is not)."""
+    try:
+        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    if pages * resource.getpagesize() < limits.memory_bytes - _NEAR:
+        return None
+    return time.monotonic() if since is None else since
 
 
 def _stop(pid: int) -> None:
@@ -112,56 +156,122 @@ def _stop(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _supervise(pid: int, control: int, out: int, err: int, timeout: float, limits: Limits) -> int:
+def _relay(fd: int, out: int, err: int, held: list[bytes]) -> bytes | None:
+    """Read what the child wrote on ``fd``: hold its output, pass its messages on; None at end of file."""
+    data = os.read(fd, 1 << 16)
+    if not data:
+        return None
+    if fd == out:
+        held.append(data)
+    elif fd == err:
+        text = _CRASH_NOISE.sub("", data.decode("utf-8", "replace"))
+        if text:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+    return data if fd not in (out, err) else b""
+
+
+def _interrupt(pid: int, open_fds: set[int], out: int, err: int, held: list[bytes]) -> None:
+    """Pass Ctrl-C on to the child and give it a moment to clean up; a second Ctrl-C stops it at once."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGINT)
+    deadline = time.monotonic() + _INTERRUPT_GRACE
+    try:
+        while open_fds and (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select(list(open_fds), [], [], left)
+            for fd in ready:
+                if _relay(fd, out, err, held) is None:
+                    open_fds.discard(fd)
+    except KeyboardInterrupt:
+        pass
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)  # what is left of the group (a reasoner); the caller reaps the child
+
+
+def _supervise(
+    pid: int, control: int, out: int, err: int, timeout: float | None, limits: Limits, what: str
+) -> int:
     """Relay the child's output, keep its clock, and return its exit code (or stop it and say why)."""
-    budget = timeout + _GRACE
+    budget = math.inf if timeout is None else timeout + _GRACE
     started: float | None = time.monotonic()
     held: list[bytes] = []
     open_fds = {control, out, err}
+    interrupted = False
+    near_limit: float | None = None
     try:
         while open_fds:
-            wait = None if started is None else max(budget - (time.monotonic() - started), 0.0)
+            wait = _POLL if started is None else min(max(budget - (time.monotonic() - started), 0.0), _POLL)
             ready, _, _ = select.select(list(open_fds), [], [], wait)
+            near_limit = _near_limit(pid, limits, near_limit)
+            if near_limit is not None and time.monotonic() - near_limit >= _AT_LIMIT:
+                _stop(pid)  # a MemoryError that some library catches and retries: stuck at the limit
+                _memory_message(limits, what)
+                return 2
             if not ready and started is not None and time.monotonic() - started >= budget:
                 _stop(pid)
                 typer.echo(
-                    f"error: the query did not finish within {timeout:g} s and was stopped; "
+                    f"error: the {what} did not finish within {timeout:g} s and was stopped; "
                     "narrow it (more specific patterns, LIMIT) or raise --timeout",
                     err=True,
                 )
                 return 2
             for fd in ready:
-                data = os.read(fd, 1 << 16)
-                if not data:
+                data = _relay(fd, out, err, held)
+                if data is None:
                     open_fds.discard(fd)
-                elif fd == out:
-                    held.append(data)
-                elif fd == err:
-                    sys.stderr.write(data.decode("utf-8", "replace"))
-                    sys.stderr.flush()
                 elif data.endswith(_PAUSE) and started is not None:
                     budget -= time.monotonic() - started
                     started = None
                 elif data.endswith(_RESUME):
                     started = time.monotonic()
     except KeyboardInterrupt:
-        _stop(pid)
-        typer.echo("error: interrupted; nothing was written", err=True)
-        return 130
+        interrupted = True
+        _interrupt(pid, open_fds, out, err, held)
     _, status = os.waitpid(pid, 0)
+    if interrupted and (os.WIFSIGNALED(status) or os.WEXITSTATUS(status) != 0):
+        if os.WIFSIGNALED(status):  # else the child has said so itself
+            typer.echo("error: interrupted; earlier outputs are unchanged", err=True)
+        return 130
     if os.WIFSIGNALED(status):
-        sig = signal.Signals(os.WTERMSIG(status)).name
+        sig = signal.Signals(os.WTERMSIG(status))
         typer.echo(
-            f"error: the query process was killed by {sig} (out of memory or a crash in an engine); "
-            f"narrow the query, or {limits.hint('memory_bytes')}",
+            f"error: the {what} process was killed by {sig.name} (out of memory or a crash in an engine); "
+            f"make its input smaller, or {limits.hint('memory_bytes')}",
             err=True,
         )
         return 2
     code = os.WEXITSTATUS(status)
-    if code == 0:
+    if code == 0 or what == "command":  # a check that fails (exit 1) still shows its report
         sys.stdout.write(b"".join(held).decode("utf-8", "replace"))
         sys.stdout.flush()
     return code
+
+
+def _run_bounded(func: Callable[[], None], timeout: float | None, what: str) -> None:
+    """Run ``func`` in a watched child (see the module docstring); raise typer.Exit with its failure code."""
+    limits = Limits.from_env()
+    control_r, control_w = os.pipe()
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    terminal = _terminal()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        for fd in (control_r, out_r, err_r):
+            os.close(fd)
+        _child(func, control_w, out_w, err_w, limits, terminal, what)
+    for fd in (control_w, out_w, err_w):
+        os.close(fd)
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, pid)  # also here, so that the group exists before the parent may kill it
+    try:
+        code = _supervise(pid, control_r, out_r, err_r, timeout, limits, what)
+    finally:
+        for fd in (control_r, out_r, err_r):
+            os.close(fd)
+    if code:
+        raise typer.Exit(code)
 
 
 def with_deadline(timeout_arg: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
@@ -170,34 +280,26 @@ def with_deadline(timeout_arg: str) -> Callable[[Callable[P, None]], Callable[P,
     def decorate(func: Callable[P, None]) -> Callable[P, None]:
         @functools.wraps(func)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-            timeout = kwargs.get(timeout_arg)
-            if not isinstance(timeout, int | float) or _CONTROL_FD in os.environ:
+            if _CONTROL_FD in os.environ:
                 func(*args, **kwargs)
                 return
-            limits = Limits.from_env()
-            control_r, control_w = os.pipe()
-            out_r, out_w = os.pipe()
-            err_r, err_w = os.pipe()
-            terminal = _terminal()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                for fd in (control_r, out_r, err_r):
-                    os.close(fd)
-                _child(lambda: func(*args, **kwargs), control_w, out_w, err_w, limits, terminal)
-            for fd in (control_w, out_w, err_w):
-                os.close(fd)
-            with contextlib.suppress(OSError):
-                os.setpgid(pid, pid)  # also here, so that the group exists before the parent may kill it
-            try:
-                code = _supervise(pid, control_r, out_r, err_r, float(timeout), limits)
-            finally:
-                for fd in (control_r, out_r, err_r):
-                    os.close(fd)
-            if code:
-                raise typer.Exit(code)
+            timeout = kwargs.get(timeout_arg)
+            seconds = float(timeout) if isinstance(timeout, int | float) else None
+            _run_bounded(lambda: func(*args, **kwargs), seconds, "query")
 
         return wrapper
 
     return decorate
+
+
+def bounded(func: Callable[P, None]) -> Callable[P, None]:
+    """Decorate a command so that it runs in a child with bounded memory (no clock)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        if _CONTROL_FD in os.environ:
+            func(*args, **kwargs)
+            return
+        _run_bounded(lambda: func(*args, **kwargs), None, "command")
+
+    return wrapper

@@ -18,9 +18,11 @@ from ketamine_kg.cli._options import (
     reasoner_timeout_option,
     source_option,
 )
+from ketamine_kg.cli._watchdog import bounded
 
 
 @app.command()
+@bounded
 @handle_errors
 def build(
     source: Annotated[Path | None, source_option()] = None,

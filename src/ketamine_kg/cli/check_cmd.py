@@ -18,6 +18,7 @@ from ketamine_kg.cli._options import (
     reasoner_timeout_option,
     source_option,
 )
+from ketamine_kg.cli._watchdog import bounded
 from ketamine_kg.errors import UserError
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ def _load_data(
 
 
 @app.command()
+@bounded
 @handle_errors
 def check(
     source: Annotated[Path | None, source_option()] = None,

@@ -10,6 +10,7 @@ import typer
 from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
 from ketamine_kg.cli._options import choose, format_option, out_option, reason_option, source_option
+from ketamine_kg.cli._watchdog import bounded
 
 FORMATS = ("table", "json", "html", "ttl", "tsv")
 
@@ -27,6 +28,7 @@ def _table(rows: list[tuple[str, str, str, str, str]]) -> str:
 
 
 @app.command("check-text")
+@bounded
 @handle_errors
 def check_text(
     file: Annotated[Path, typer.Argument(metavar="FILE", hidden=True)],

@@ -20,6 +20,7 @@ from ketamine_kg.cli._options import (
     reason_option,
     source_option,
 )
+from ketamine_kg.cli._watchdog import bounded
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -51,6 +52,7 @@ def load_graph(source: Path | None, data: list[Path], *, reason: bool = True) ->
 
 
 @app.command()
+@bounded
 @handle_errors
 def export(
     out: Annotated[Path, out_option("Output file (a directory for kgx).")],

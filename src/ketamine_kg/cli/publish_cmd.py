@@ -12,9 +12,11 @@ from ketamine_kg.cli import app
 from ketamine_kg.cli._common import handle_errors, status
 from ketamine_kg.cli._options import data_option, from_rdf_alias, merged_inputs, reason_option, source_option
 from ketamine_kg.cli._validate import positive_seconds
+from ketamine_kg.cli._watchdog import bounded
 
 
 @app.command()
+@bounded
 @handle_errors
 def publish(
     store: Annotated[

@@ -11,9 +11,11 @@ from ketamine_kg.cli import app
 from ketamine_kg.cli._common import built_graph, handle_errors, status
 from ketamine_kg.cli._options import choose, data_option, needs, out_option, reason_option, source_option
 from ketamine_kg.cli._validate import output_path
+from ketamine_kg.cli._watchdog import bounded
 
 
 @app.command()
+@bounded
 @handle_errors
 def render(
     out: Annotated[
@@ -101,7 +103,7 @@ def render(
         raise UserError("use either --data (draw RDF files) or --source (build from tables), not both")
 
     from ketamine_kg.graph_build.projection import InferredMode, to_network
-    from ketamine_kg.visualize import describe_paths, filter_categories, select_paths
+    from ketamine_kg.visualize import describe_paths, filter_categories, select_paths, summary_line
     from ketamine_kg.visualize import focus as focus_view
     from ketamine_kg.visualize.paths import RelationScope
 
@@ -131,4 +133,4 @@ def render(
         for line in describe_paths(network):
             typer.echo(line)
     write_page(network, out, renderer=cast(Renderer, renderer), title=title or default_title)
-    typer.echo(f"wrote {out} ({network.number_of_nodes()} entities, {network.number_of_edges()} relations)")
+    typer.echo(f"wrote {out} ({summary_line(network)})")

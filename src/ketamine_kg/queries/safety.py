@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ketamine_kg.errors import QueryError, UnsafeQueryError
-from ketamine_kg.limits import Limits, nesting_depth
+from ketamine_kg.limits import Limits, nesting_depth, path_steps
 from ketamine_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -314,6 +314,14 @@ def check_bounds(text: str, limits: Limits | None = None) -> None:
             f"the query is {len(text):,} characters long, over the limit of {limits.max_query_chars:,}; "
             + limits.hint("max_query_chars")
         )
+    if sum(text.count(c) for c in "/|") > limits.max_path_steps:
+        step = path_steps(text, limits.max_path_steps)
+        if step is not None:
+            raise QueryError(
+                f"the query has more than {limits.max_path_steps} property-path steps (/ or |); the "
+                f"{limits.max_path_steps + 1}th is at {_where(text, step)}\nsplit the path, or "
+                + limits.hint("max_path_steps")
+            )
     if sum(text.count(c) for c in "({[") <= limits.max_query_depth:
         return  # too few brackets to nest that deep
     depth, offset = nesting_depth(text, limits.max_query_depth)

@@ -8,7 +8,7 @@ True
 
 from __future__ import annotations
 
-from ketamine_kg.visualize.render import NetworkView, render_html, view, write_html
+from ketamine_kg.visualize.render import NetworkView, render_html, summary_line, view, write_html
 from ketamine_kg.visualize.views import describe_paths, filter_categories, find_node, focus, select_paths
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "focus",
     "render_html",
     "select_paths",
+    "summary_line",
     "view",
     "write_html",
 ]

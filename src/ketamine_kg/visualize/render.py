@@ -224,6 +224,14 @@ def _fill_nodes(
 Edge = tuple[str, str, str, dict[str, Any]]
 
 
+def summary_line(network: nx.MultiDiGraph) -> str:
+    """ "N entities, M relations": relations counted as drawn, one per fact (inferred inverses folded in)."""
+    facts = len(_fold_mirrors(network)[0])
+    readings = network.number_of_edges() - facts
+    also = f" ({readings:,} more inferred readings shown in the panels)" if readings else ""
+    return f"{network.number_of_nodes():,} entities, {facts:,} relations{also}"
+
+
 def _fold_mirrors(network: nx.MultiDiGraph) -> tuple[list[Edge], dict[tuple[str, str, str], list[Edge]]]:
     """Edges to draw (sorted), and per drawn edge the inferred edges that only restate it.
 
@@ -526,6 +534,6 @@ def view(
         shown = filter_categories(shown, categories)
     if focus is not None:
         shown = focus_view(shown, focus, depth)
-    line = f"{shown.number_of_nodes():,} entities, {shown.number_of_edges():,} relations"
+    line = summary_line(shown)
     view_line = _view_line(shown)
     return NetworkView(render_html(shown, **options), height, line + (f"; {view_line}" if view_line else ""))
