@@ -319,8 +319,36 @@ def _cli_cases() -> list[Case]:
     ]
 
 
+def _text_cases() -> list[Case]:
+    """Documents for check-text: binary, not UTF-8, huge, a folder, deeply nested HTML, a broken PDF, a
+    space-free run that made the tokenizer quadratic, and a page whose images and styles must not load."""
+    page = (
+        '<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><html><head>'
+        '<link rel="stylesheet" href="{canary}/s.css"><script src="{canary}/s.js"></script></head>'
+        '<body><img src="{canary}/i.png"><p>&x; Esketamine blocks NMDA receptors.</p></body></html>'
+    )
+    documents = [
+        ("binary", "d.txt", "esketamine \x00\x01 blocks", "binary data", 2),
+        ("not-utf8", "d.txt", "esketamine \udcff blocks", "byte 11: not UTF-8", 2),
+        ("huge", "d.txt", "esketamine blocks NMDA. " * 1_000_000, "larger than 20 MiB", 2),
+        ("folder", "d.md/x", "", "a directory, not a document", 2),
+        ("deep", "d.html", "<div>" * 100_000 + "text" + "</div>" * 100_000, "no main text", 2),
+        ("pdf", "d.pdf", "%PDF-1.4\n1 0 obj << /Length 99999999 >> stream\nxx", "not a readable PDF", 2),
+        ("run", "d.md", "Esketamine blocks NMDA receptors. " + "*" * 100_000, "SUPPORTED", 0),
+        ("remote", "d.html", page, "SUPPORTED", 0),
+        ("empty", "d.txt", " \n\t\n", "no text to check", 2),
+        ("format", "d.docx", "esketamine", "unknown document format", 2),
+    ]
+    return [
+        Case(
+            f"text-{name}", ("check-text", f"{{dir}}/{file.removesuffix('/x')}"), fragment, {file: text}, code
+        )
+        for name, file, text, fragment, code in documents
+    ]
+
+
 def all_cases() -> list[Case]:
-    return [*_rdf_cases(), *_table_cases(), *_sparql_cases(), *_cli_cases()]
+    return [*_rdf_cases(), *_table_cases(), *_sparql_cases(), *_cli_cases(), *_text_cases()]
 
 
 def materialise(case: Case, directory: Path, canary: str) -> None:

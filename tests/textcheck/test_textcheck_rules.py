@@ -415,6 +415,17 @@ def test_a_long_line_is_parsed_in_pieces_with_true_offsets(checker: TextChecker)
     }
 
 
+def test_a_long_run_without_spaces_is_not_tokenised(checker: TextChecker) -> None:
+    """Regression: 20,000 asterisks took spaCy's tokenizer 40 s (100,000 would take many minutes)."""
+    text = "Esketamine blocks NMDA receptors. " + "*" * 100_000 + " Ketamine blocks NMDA receptors."
+    result = checker.check_text(text)
+    assert all(text[s.start : s.end] == s.text for s in result.sentences)
+    assert {(c.subject, c.verdict) for c in result.claims} == {
+        ("esketamine", "supported"),
+        ("ketamine", "supported"),
+    }
+
+
 def test_a_pronoun_stands_for_the_drug_that_opens_the_sentence_before(checker: TextChecker) -> None:
     claims = claims_of(checker, "Esketamine is a metabolite of ketamine. Its half-life is 7 to 12 hours.")
     number = [c for c in claims if c.predicate == "quantity"]

@@ -4,6 +4,7 @@ negation arcs, on a document whose entity mentions were merged into single token
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -43,6 +44,9 @@ def load_nlp() -> Any:
 
 
 CHUNK = 20_000  # characters parsed at a time: a line break, else the last space before this
+# spaCy's tokenizer is quadratic in the length of one space-free run (20,000 asterisks: 40 s). Such a
+# run is never a word or a claim, so the parser sees spaces in its place (same length: offsets hold).
+_LONG_RUN = re.compile(r"\S{200,}")
 
 
 def _segments(text: str) -> list[tuple[int, str]]:
@@ -70,7 +74,7 @@ def parse(text: str, spans: list[tuple[int, int]]) -> Parsed:
     for start, line in _segments(text):
         if not line.strip():
             continue
-        doc = nlp.make_doc(line)
+        doc = nlp.make_doc(_LONG_RUN.sub(lambda m: " " * len(m.group()), line))
         first = bisect.bisect_left(ordered, (start, start))
         last = bisect.bisect_left(ordered, (start + len(line) + 1, 0))
         with doc.retokenize() as retokenizer:

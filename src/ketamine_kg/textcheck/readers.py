@@ -29,8 +29,10 @@ def read_document(path: Path) -> Document:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise UserError(f"{path}: unknown document format '{path.suffix}' (use .txt, .md, .html or .pdf)")
+    if path.is_dir():
+        raise UserError(f"{path}: a directory, not a document; name a file")
     if not path.is_file():
-        raise UserError(f"{path}: no such file")
+        raise UserError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
     if path.stat().st_size > MAX_BYTES:
         raise UserError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB")
     data = path.read_bytes()
