@@ -22,7 +22,7 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from browser import launch_chromium, open_offline, wait_drawn
+from browser import GL_ARGS, launch_chromium, open_offline, wait_drawn
 from ketamine_kg.visualize import render_html
 from ketamine_kg.visualize.webgl import render_webgl_html
 
@@ -236,8 +236,15 @@ def main() -> None:
     )
     parser.add_argument("--webgl-sizes", type=int, nargs="*", default=[50000], help="WebGL vs canvas sizes")
     parser.add_argument("--webgl-only", action="store_true", help="only the WebGL vs canvas comparison")
+    parser.add_argument(
+        "--gl",
+        choices=sorted(GL_ARGS),
+        default="llvmpipe",
+        help="WebGL rasteriser (no GPU here; default llvmpipe)",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, launch_chromium() as browser:
+    print(f"WebGL rasteriser: {args.gl}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp, launch_chromium(args.gl) as browser:
         out = Path(tmp)
         for size in args.webgl_sizes:
             bench_webgl(browser, out, size, args.runs, args.baseline_timeout)

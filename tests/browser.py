@@ -38,13 +38,22 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
+#: WebGL rasterisers of a machine without a GPU: Chromium's own SwiftShader (the default, what the tests
+#: use), or Mesa's llvmpipe through ANGLE's EGL back end (multi-threaded, vectorised; the benchmark's choice).
+GL_ARGS = {
+    "swiftshader": ["--disable-gpu"],
+    "llvmpipe": ["--use-gl=angle", "--use-angle=gl-egl", "--ignore-gpu-blocklist"],
+}
+
+
 @contextlib.contextmanager
-def launch_chromium() -> Iterator[Any]:
-    """A headless Chromium browser (Playwright), closed on exit."""
+def launch_chromium(gl: str = "swiftshader") -> Iterator[Any]:
+    """A headless Chromium browser (Playwright), closed on exit; ``gl`` picks the WebGL rasteriser."""
     from playwright.sync_api import sync_playwright
 
+    args = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + GL_ARGS[gl]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
         try:
             yield browser
         finally:
