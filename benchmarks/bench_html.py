@@ -150,11 +150,14 @@ def interaction_ms(browser: Any, path: Path) -> tuple[float, float, float]:
     page, _ = open_offline(browser, path)
     try:
         wait_drawn(page)
+        # each figure waits for the frame vis-network paints (afterDrawing), not only for the call
         figures = page.evaluate(
-            """() => { const k = window.kkg, time = (f) => { const t = performance.now(); f(); return performance.now() - t; };
-                 return [time(() => k.network.redraw()),
-                         time(() => { k.selectNode(0); k.network.redraw(); }),
-                         time(() => { document.querySelector('#kkg-legend li').click(); k.network.redraw(); })]; }"""
+            """async () => { const k = window.kkg, n = k.network;
+                 const frame = async (f) => { const t = performance.now();
+                   await new Promise((done) => { n.once('afterDrawing', () => done()); f(); n.redraw(); });
+                   return performance.now() - t; };
+                 return [await frame(() => {}), await frame(() => k.selectNode(0)),
+                         await frame(() => document.querySelector('#kkg-legend li').click())]; }"""
         )
         return float(figures[0]), float(figures[1]), float(figures[2])
     finally:

@@ -341,5 +341,29 @@ def test_labels_never_overlap_at_any_zoom(browser: Any, real_page: tuple[Path, n
     )
     drawn = _drawn_labels(page)
     assert labels[hidden] in {d["text"] for d in drawn} and _overlaps(drawn) == []
+    # zoomed out so far that vis draws no label at all: the selected node and a few hubs keep a legible one
+    page.evaluate("window.kkg.network.moveTo({scale: 0.12, animation: false})")
+    drawn = _drawn_labels(page)
+    texts = {d["text"] for d in drawn}
+    assert labels[hidden] in texts and 2 <= len(drawn) <= 9 and _overlaps(drawn) == []
+    assert all(d["y2"] - d["y1"] >= 7 for d in drawn)  # ink of a 12 px font, not a speck
+    assert traffic.errors == [] and traffic.requests == []
+    page.context.close()
+
+
+def test_a_focus_view_zoomed_out_still_names_its_focus(
+    browser: Any, tmp_path: Path, real_build: BuildResult
+) -> None:
+    """Regression: a 64-node focus view fitted into a notebook cell drew no label at all (all under vis's
+    size threshold), not even the focus's."""
+    network = view(real_build, focus="esketamine", depth=1)
+    path = tmp_path / "focus.html"
+    path.write_text(network.html, encoding="utf-8")
+    page, traffic = open_offline(browser, path, width=900, height=560)
+    wait_drawn(page)
+    page.evaluate(_RECORD_LABELS)
+    page.evaluate("window.kkg.network.fit({animation: false})")
+    drawn = _drawn_labels(page)
+    assert "esketamine" in {d["text"] for d in drawn} and _overlaps(drawn) == []
     assert traffic.errors == [] and traffic.requests == []
     page.context.close()

@@ -192,7 +192,9 @@
   // vis-network draws every label large enough on screen, on top of each other in dense areas. Before each
   // frame, labels are placed greedily by importance (selected and highlighted nodes, then larger fonts,
   // then more relations); a label whose box meets one already placed is not drawn, its node still is.
-  var LABEL_PAD = 2, LABEL_CELL = 64;
+  // Zoomed out so far that vis skips every label, the selected node, the focus and the biggest hubs still
+  // get theirs, drawn here at a legible size (and placed by the same rule, so they never overlap either).
+  var LABEL_PAD = 2, LABEL_CELL = 64, FORCED_PX = 12, FORCED_HUBS = 8;
   var degree = data.nodes.map(function () { return 0; });
   data.edges.forEach(function (e) { degree[e.from] += 1; degree[e.to] += 1; });
   var labelRank = data.nodes.map(function (n) { return n.id; }).sort(function (a, b) {
@@ -202,6 +204,7 @@
   var measureCtx = document.createElement("canvas").getContext("2d");
   var labelWidths = {};
   state.placedLabels = [];
+  state.forcedLabels = [];
   (function suppressibleLabels() {
     var first = network.body.nodes[data.nodes.length ? data.nodes[0].id : -1];
     if (!first || !first.labelModule) { return; }
@@ -210,22 +213,24 @@
     proto.kkgPatched = true;
     proto.draw = function () { if (this.kkgSuppressed) { return undefined; } return drawLabel.apply(this, arguments); };
   })();
-  function labelBox(node, scale, view) {
+  function labelBox(node, scale, view, forced) {
     // where vis hangs an external label: below the shape, half the font size plus 4 px lower; the size
-    // vis measured at the last draw, else measured here
-    var lm = node.labelModule, fs = lm.fontOptions.size, w = lm.size && lm.size.width, h = lm.size && lm.size.height;
+    // vis measured at the last draw, else measured here (a forced label: FORCED_PX on screen)
+    var lm = node.labelModule, fs = forced ? FORCED_PX / scale : lm.fontOptions.size;
+    var w = !forced && lm.size && lm.size.width, h = !forced && lm.size && lm.size.height;
     if (!w) {
-      var key = fs + "|" + node.options.label;
+      var key = (forced ? "f" + FORCED_PX + "|" + scale : fs) + "|" + node.options.label;
       if (labelWidths[key] === undefined) {
-        measureCtx.font = fs + "px " + (lm.fontOptions.face || "sans-serif");
-        labelWidths[key] = measureCtx.measureText(String(node.options.label)).width;
+        measureCtx.font = (forced ? FORCED_PX : fs) + "px " + (lm.fontOptions.face || "sans-serif");
+        labelWidths[key] = measureCtx.measureText(String(node.options.label)).width / (forced ? scale : 1);
       }
       w = labelWidths[key]; h = fs * 1.3;
     }
     var left = node.x - w / 2, top = node.y + (node.height || 2 * (node.options.size || 10)) / 2 + fs / 2 + 4 - h / 2;
     return {
       x1: left * scale + view.x - LABEL_PAD, y1: top * scale + view.y - LABEL_PAD,
-      x2: (left + w) * scale + view.x + LABEL_PAD, y2: (top + h) * scale + view.y + LABEL_PAD
+      x2: (left + w) * scale + view.x + LABEL_PAD, y2: (top + h) * scale + view.y + LABEL_PAD,
+      wx: node.x, wy: top + h / 2, font: fs
     };
   }
   function placeLabels() {
@@ -235,15 +240,20 @@
     var order = [];
     if (state.selected && state.selected.node !== undefined) { order.push(state.selected.node); }
     if (state.keepNodes) { state.keepNodes.forEach(function (id) { order.push(id); }); }
-    var seen = new Set();
+    var forcedIds = new Set(state.selected && state.selected.node !== undefined ? [state.selected.node] : []);
+    if (data.focus !== null && data.focus !== undefined) { forcedIds.add(data.focus); order.push(data.focus); }
+    labelRank.filter(function (id) { return !state.nodeHidden[id] && !isDimmed(id); }).slice(0, FORCED_HUBS)
+      .forEach(function (id) { forcedIds.add(id); });
+    var seen = new Set(), forcedPlaced = [];
     function place(id) {
       if (seen.has(id)) { return; }
       seen.add(id);
       var node = body.nodes[id];
       if (!node || !node.labelModule || state.nodeHidden[id] || node.options.label === undefined) { return; }
       node.labelModule.kkgSuppressed = false;
-      if (node.labelModule.fontOptions.size * scale < threshold - 1) { return; }  // vis skips it anyway
-      var box = labelBox(node, scale, view);
+      var forced = node.labelModule.fontOptions.size * scale < threshold - 1;  // vis skips it
+      if (forced && !forcedIds.has(id)) { return; }
+      var box = labelBox(node, scale, view, forced);
       if (box.x2 < 0 || box.y2 < 0 || box.x1 > width || box.y1 > height) { node.labelModule.kkgSuppressed = true; return; }
       var c1 = Math.floor(box.x1 / LABEL_CELL), c2 = Math.floor(box.x2 / LABEL_CELL);
       var r1 = Math.floor(box.y1 / LABEL_CELL), r2 = Math.floor(box.y2 / LABEL_CELL), cx, cy, cell, i, o;
@@ -268,12 +278,30 @@
       }
       box.id = id;
       placed.push(box);
+      if (forced) { box.text = String(node.options.label); forcedPlaced.push(box); }
     }
     order.forEach(place);
     labelRank.forEach(place);
     state.placedLabels = placed;
+    state.forcedLabels = forcedPlaced;
   }
   network.on("beforeDrawing", placeLabels);
+  function drawForcedLabels(ctx) {
+    if (!state.forcedLabels.length) { return; }
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    state.forcedLabels.forEach(function (b) {
+      ctx.font = b.font + "px sans-serif";
+      ctx.lineWidth = 3 * b.font / FORCED_PX;
+      ctx.strokeStyle = "#ffffff";
+      ctx.strokeText(b.text, b.wx, b.wy);
+      ctx.fillStyle = "#222222";
+      ctx.fillText(b.text, b.wx, b.wy);
+    });
+    ctx.restore();
+  }
 
   // ------------------------------------------------------------------ neighbourhood highlight
   // Dimming is an overlay painted after each frame, then the kept nodes and edges are drawn again on
@@ -303,6 +331,7 @@
     });
     labels.forEach(function (draw) { draw(); });
   });
+  network.on("afterDrawing", drawForcedLabels);  // after the dimming overlay, so on top of it
   function highlight(keepNodes, keepEdges) {
     state.keepNodes = keepNodes;
     state.keepEdges = keepEdges;
