@@ -9,13 +9,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pyoxigraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ketamine_kg.graph_build.atomic import check_replaceable, replace_folder_atomic
-from ketamine_kg.graph_build.export_rdfxml import to_rdfxml
+from ketamine_kg.graph_build.export_rdfxml import rdfxml_of_sorted
 from ketamine_kg.graph_build.rdf_files import load_rdf_files
-from ketamine_kg.graph_build.serialize import to_turtle
+from ketamine_kg.graph_build.serialize import to_turtle_triples
+from ketamine_kg.graph_build.statements import as_dataset, sorted_triples
 from ketamine_kg.ontology.reason import (
     CHECK_EVERY,
     DEFAULT_MAX_INFERRED,
@@ -270,12 +272,16 @@ def render_outputs(result: BuildResult, progress: Progress | None = None) -> dic
     from ketamine_kg.visualize import render_html
 
     say("serialising Turtle and OWL")
-    turtle = to_turtle(result.graph)
-    owl = to_rdfxml(result.graph)
+    dataset = as_dataset(result.graph)  # converted and sorted once for Turtle, OWL and the query store
+    ordered = sorted_triples(dataset)
+    turtle = to_turtle_triples(ordered)
+    owl = rdfxml_of_sorted(ordered)
     say("drawing the network view")
     html = render_html(to_network(result.graph), title="ketamine-kg: ketamine and esketamine in depression")
     say("answering the named queries")
-    answers = render_query_answers(result.graph)
+    store = pyoxigraph.Store()
+    store.extend(dataset)
+    answers = render_query_answers(store)
     return {OWL_NAME: owl, TTL_NAME: turtle, HTML_NAME: html.encode("utf-8"), **answers}
 
 

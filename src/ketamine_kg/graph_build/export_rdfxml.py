@@ -17,7 +17,7 @@ from ketamine_kg.ontology.build import build_ontology
 from ketamine_kg.ontology.build import to_rdfxml as owl_rdfxml
 from ketamine_kg.terms import identifier_prefix_map
 
-__all__ = ["declare_prefixes", "link_nested_axioms", "to_rdfxml", "write_rdfxml"]
+__all__ = ["declare_prefixes", "link_nested_axioms", "rdfxml_of_sorted", "to_rdfxml", "write_rdfxml"]
 
 
 def _describe(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
@@ -26,7 +26,11 @@ def _describe(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
 
 def to_rdfxml(graph: RdfInput) -> bytes:
     """The ontology in RDF/XML as owlready2 writes it (byte-identical for the same statements)."""
-    triples = sorted_triples(as_dataset(graph))
+    return rdfxml_of_sorted(sorted_triples(as_dataset(graph)))
+
+
+def rdfxml_of_sorted(triples: list[ox.Triple]) -> bytes:
+    """``to_rdfxml`` of triples already in N-Triples order (the build sorts once for Turtle and OWL)."""
     for t in triples:
         for term in (t.subject, t.predicate, t.object):
             check_xml_text(getattr(term, "value", str(term)), f"{_describe(t.subject)} {t.predicate.value}")
