@@ -278,3 +278,24 @@ def test_publish_from_rdf_reads_through_pyoxigraph(
     assert done.returncode == 0, done.stderr[-2000:]
     expected = to_ntriples(real_build.graph).count(b"\n")
     assert count_remote_triples(oxigraph.query_url, graph_iri) == expected == len(real_build.graph)
+
+
+def test_a_large_graph_reaches_virtuoso_with_digest_auth(virtuoso: VirtuosoServer) -> None:
+    """Regression: a body over a few MB was reset by Virtuoso while urllib sent it unauthenticated first
+    (its 401 closes the connection mid-upload); the challenge is now fetched before the upload."""
+    import pyoxigraph as ox
+
+    ex = "https://example.org/large/"
+    dataset = ox.Dataset(
+        ox.Quad(
+            ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(f"{ex}p{i % 7}"), ox.Literal(f"value {i} " + "x" * 60)
+        )
+        for i in range(80_000)
+    )  # about 10 MB of N-Triples
+    result = publish_graph(
+        dataset, virtuoso.store_url, f"{ex}graph", user=virtuoso.writer, password=virtuoso.writer_password,
+        timeout=300,
+    )  # fmt: skip
+    assert result.triples == result.remote_triples == 80_000
+    with pytest.raises(PublishError, match="refused the credentials"):
+        publish_graph(dataset, virtuoso.store_url, f"{ex}graph", user=virtuoso.writer, password="wrong")

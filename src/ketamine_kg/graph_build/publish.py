@@ -7,6 +7,7 @@ with digest and basic authentication. Running it twice leaves the same graph.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import logging
@@ -84,6 +85,59 @@ def _opener(url: str, user: str | None, password: str | None) -> urllib.request.
             urllib.request.HTTPBasicAuthHandler(manager),
         ]
     return urllib.request.build_opener(*handlers)
+
+
+def _authorise(
+    request: urllib.request.Request, user: str | None, password: str | None, timeout: float
+) -> None:
+    """Put the credentials on ``request`` before its body is sent, after checking them.
+
+    urllib answers a digest challenge only after a first, unauthenticated attempt; with a body of more
+    than a few megabytes the server (Virtuoso) sends its 401 and closes the connection while the body is
+    still being written, and the upload fails with "connection reset". Body-less HEAD requests fetch the
+    challenge and try the credentials first, so the upload goes out once, authenticated, and wrong
+    credentials are reported as such.
+    """
+    if user is None:
+        return
+    try:
+        with urllib.request.build_opener().open(
+            urllib.request.Request(request.full_url, method="HEAD"), timeout=timeout
+        ):
+            return  # no authentication asked for
+    except urllib.error.HTTPError as exc:
+        challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+    except (urllib.error.URLError, TimeoutError, ValueError, OSError):
+        return  # the upload itself will report it
+    if not challenge:
+        return
+    check = urllib.request.Request(request.full_url, method="HEAD")
+    check.add_unredirected_header("Authorization", _answer(check, challenge, user, password))
+    try:
+        with urllib.request.build_opener().open(check, timeout=timeout):
+            pass
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            raise PublishError(
+                f"publish: {request.full_url} refused the credentials (HTTP {exc.code}); check --user and "
+                "--password-env"
+            ) from None
+    except (urllib.error.URLError, TimeoutError, ValueError, OSError):
+        return
+    request.add_unredirected_header("Authorization", _answer(request, challenge, user, password))
+
+
+def _answer(request: urllib.request.Request, challenge: str, user: str, password: str | None) -> str:
+    """The Authorization header answering a Digest or Basic ``challenge`` for ``request``."""
+    scheme, _, rest = challenge.partition(" ")
+    if scheme.lower() == "digest":
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, request.full_url, user, password or "")
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        answer = urllib.request.HTTPDigestAuthHandler(manager).get_authorization(request, fields)
+        if answer:
+            return f"Digest {answer}"
+    return "Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
 
 
 def _short(body: bytes) -> str:
@@ -197,6 +251,7 @@ def publish_graph(
         url, data=body, method="PUT", headers={"Content-Type": "text/turtle; charset=utf-8"}
     )
     log.info("PUT %d triples (%d bytes) to %s", count, len(body), url)
+    _authorise(request, user, password, timeout)
     status, _ = _request(request, _opener(url, user, password), timeout, "publish")
     remote = count_remote_triples(endpoint, graph_iri, user=user, password=password, timeout=timeout)
     if remote != count:
