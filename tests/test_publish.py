@@ -17,13 +17,17 @@ from rdflib.term import Node
 
 from ketamine_kg.errors import PublishError
 from ketamine_kg.graph_build.export import select_statements
+from ketamine_kg.graph_build.export_ntriples import to_ntriples
 from ketamine_kg.graph_build.publish import (
+    CHUNK_BYTES,
+    chunk_ntriples,
     count_remote_triples,
     default_query_endpoint,
     publish_graph,
     select_remote,
 )
 from ketamine_kg.graph_build.serialize import sorted_triples
+from ketamine_kg.graph_build.statements import as_dataset
 from ketamine_kg.pipeline import BuildResult
 from ketamine_kg.queries.api import open_endpoint, run_query
 from servers import OxigraphServer, free_port
@@ -133,11 +137,13 @@ def test_publish_without_inferred_replaces_the_graph(oxigraph: OxigraphServer, s
     assert count_remote_triples(oxigraph.query_url, GRAPH_IRI) == len(sample)
 
 
+@pytest.mark.parametrize("chunk_bytes", [CHUNK_BYTES, 50_000], ids=["one-put", "in-parts"])
 def test_named_queries_over_the_endpoint_match_the_embedded_engine(
-    oxigraph: OxigraphServer, fixture_build: BuildResult
+    oxigraph: OxigraphServer, fixture_build: BuildResult, chunk_bytes: int
 ) -> None:
     graph_iri = "https://example.org/graphs/fixture-build"
-    publish_graph(fixture_build.graph, oxigraph.store_url, graph_iri)
+    result = publish_graph(fixture_build.graph, oxigraph.store_url, graph_iri, chunk_bytes=chunk_bytes)
+    assert result.remote_triples == result.triples
     endpoint = open_endpoint(
         f"{oxigraph.query_url}?{urllib.parse.urlencode({'default-graph-uri': graph_iri})}"
     )
@@ -152,11 +158,16 @@ def test_named_queries_over_the_endpoint_match_the_embedded_engine(
 
 
 @pytest.mark.slow
-def test_publish_to_virtuoso_with_digest_auth(virtuoso: VirtuosoServer, sample: Graph) -> None:
+@pytest.mark.parametrize("chunk_bytes", [CHUNK_BYTES, 2_000], ids=["one-put", "in-parts"])
+def test_publish_to_virtuoso_with_digest_auth(
+    virtuoso: VirtuosoServer, sample: Graph, chunk_bytes: int
+) -> None:
+    assert len(chunk_ntriples(to_ntriples(as_dataset(sample)), chunk_bytes)) > (chunk_bytes < 10_000)
     for _ in range(2):  # idempotent: the second PUT replaces, it does not add
         result = publish_graph(
-            sample, virtuoso.store_url, GRAPH_IRI, user=virtuoso.writer, password=virtuoso.writer_password
-        )
+            sample, virtuoso.store_url, GRAPH_IRI, user=virtuoso.writer, password=virtuoso.writer_password,
+            chunk_bytes=chunk_bytes,
+        )  # fmt: skip
         assert result.remote_triples == len(sample)
         assert result.query_endpoint == virtuoso.query_url
     back = fetch_graph(
@@ -299,3 +310,20 @@ def test_a_large_graph_reaches_virtuoso_with_digest_auth(virtuoso: VirtuosoServe
     assert result.triples == result.remote_triples == 80_000
     with pytest.raises(PublishError, match="refused the credentials"):
         publish_graph(dataset, virtuoso.store_url, f"{ex}graph", user=virtuoso.writer, password="wrong")
+
+
+def test_parts_keep_every_blank_node_whole() -> None:
+    body = (
+        b"<http://x/a> <http://x/p> _:b1 .\n"
+        b'<http://x/b> <http://x/p> "not _:b9" .\n'
+        b"_:b1 <http://x/q> _:b2 .\n"
+        b"<http://x/c> <http://x/p> <http://x/d> .\n"
+        b'_:b2 <http://x/r> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        b"<http://x/e> <http://x/p> <http://x/f> .\n"
+    )
+    parts = chunk_ntriples(body, 100)
+    assert sorted(line for part in parts for line in part.splitlines()) == sorted(body.splitlines())
+    with_blank = [part for part in parts if b"_:b1" in part or b"_:b2 " in part]
+    assert len(with_blank) == 1 and with_blank[0].count(b"\n") == 3  # _:b1 and _:b2 travel together
+    assert len(parts) >= 3 and all(len(p) <= 100 or p is with_blank[0] for p in parts)
+    assert chunk_ntriples(b"", 100) == [b""]
