@@ -156,22 +156,28 @@ def _stop(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _relay(fd: int, out: int, err: int, held: list[bytes]) -> bytes | None:
-    """Read what the child wrote on ``fd``: hold its output, pass its messages on; None at end of file."""
+def _relay(fd: int, out: int, err: int, held: list[bytes], partial: bytearray) -> bytes | None:
+    """Read what the child wrote on ``fd``: hold its output, pass its messages on (whole lines, so that
+    crash noise split over two writes is still recognised); None at end of file."""
     data = os.read(fd, 1 << 16)
+    if fd == err:
+        partial += data
+        end = len(partial) if not data else partial.rfind(b"\n") + 1
+        text = _CRASH_NOISE.sub("", bytes(partial[:end]).decode("utf-8", "replace"))
+        del partial[:end]
+        if text:
+            sys.stderr.write(text)
+            sys.stderr.flush()
     if not data:
         return None
     if fd == out:
         held.append(data)
-    elif fd == err:
-        text = _CRASH_NOISE.sub("", data.decode("utf-8", "replace"))
-        if text:
-            sys.stderr.write(text)
-            sys.stderr.flush()
     return data if fd not in (out, err) else b""
 
 
-def _interrupt(pid: int, open_fds: set[int], out: int, err: int, held: list[bytes]) -> None:
+def _interrupt(
+    pid: int, open_fds: set[int], out: int, err: int, held: list[bytes], partial: bytearray
+) -> None:
     """Pass Ctrl-C on to the child and give it a moment to clean up; a second Ctrl-C stops it at once."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGINT)
@@ -180,7 +186,7 @@ def _interrupt(pid: int, open_fds: set[int], out: int, err: int, held: list[byte
         while open_fds and (left := deadline - time.monotonic()) > 0:
             ready, _, _ = select.select(list(open_fds), [], [], left)
             for fd in ready:
-                if _relay(fd, out, err, held) is None:
+                if _relay(fd, out, err, held, partial) is None:
                     open_fds.discard(fd)
     except KeyboardInterrupt:
         pass
@@ -195,6 +201,7 @@ def _supervise(
     budget = math.inf if timeout is None else timeout + _GRACE
     started: float | None = time.monotonic()
     held: list[bytes] = []
+    partial = bytearray()  # the child's last stderr line, until its newline arrives
     open_fds = {control, out, err}
     interrupted = False
     near_limit: float | None = None
@@ -216,7 +223,7 @@ def _supervise(
                 )
                 return 2
             for fd in ready:
-                data = _relay(fd, out, err, held)
+                data = _relay(fd, out, err, held, partial)
                 if data is None:
                     open_fds.discard(fd)
                 elif data.endswith(_PAUSE) and started is not None:
@@ -226,7 +233,7 @@ def _supervise(
                     started = time.monotonic()
     except KeyboardInterrupt:
         interrupted = True
-        _interrupt(pid, open_fds, out, err, held)
+        _interrupt(pid, open_fds, out, err, held, partial)
     _, status = os.waitpid(pid, 0)
     if interrupted and (os.WIFSIGNALED(status) or os.WEXITSTATUS(status) != 0):
         if os.WIFSIGNALED(status):  # else the child has said so itself
