@@ -281,8 +281,11 @@ def _run_bounded(func: Callable[[], None], timeout: float | None, what: str) -> 
         raise typer.Exit(code)
 
 
-def with_deadline(timeout_arg: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
-    """Decorate a command so that it runs in a watched child; ``timeout_arg`` names its timeout option."""
+def with_deadline(
+    timeout_arg: str | None, what: str = "query"
+) -> Callable[[Callable[P, None]], Callable[P, None]]:
+    """Decorate a command so that it runs in a watched child; ``timeout_arg`` names its timeout option
+    (None: no clock, memory bound only)."""
 
     def decorate(func: Callable[P, None]) -> Callable[P, None]:
         @functools.wraps(func)
@@ -290,23 +293,14 @@ def with_deadline(timeout_arg: str) -> Callable[[Callable[P, None]], Callable[P,
             if _CONTROL_FD in os.environ:
                 func(*args, **kwargs)
                 return
-            timeout = kwargs.get(timeout_arg)
+            timeout = kwargs.get(timeout_arg) if timeout_arg else None
             seconds = float(timeout) if isinstance(timeout, int | float) else None
-            _run_bounded(lambda: func(*args, **kwargs), seconds, "query")
+            _run_bounded(lambda: func(*args, **kwargs), seconds, what)
 
         return wrapper
 
     return decorate
 
 
-def bounded(func: Callable[P, None]) -> Callable[P, None]:
-    """Decorate a command so that it runs in a child with bounded memory (no clock)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        if _CONTROL_FD in os.environ:
-            func(*args, **kwargs)
-            return
-        _run_bounded(lambda: func(*args, **kwargs), None, "command")
-
-    return wrapper
+#: Run a command in a child with bounded memory (no clock): every command but ``query``.
+bounded = with_deadline(None, "command")
