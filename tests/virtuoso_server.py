@@ -66,13 +66,13 @@ class VirtuosoServer:
     def query_url(self) -> str:
         return f"{self.base_url}/sparql"
 
-    def isql(self, sql: str, password: str | None = None) -> str:
+    def isql(self, sql: str, password: str | None = None, timeout: float = 60) -> str:
         """Run SQL through isql-vt as dba; raises with isql's output on failure."""
         result = subprocess.run(
             [ISQL_BIN, f"127.0.0.1:{self.sql_port}", "dba", password or self.password, f"exec={sql}"],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=timeout,
         )
         if result.returncode != 0 or "*** Error" in result.stdout + result.stderr:
             raise RuntimeError(f"isql failed ({result.returncode}): {result.stdout}\n{result.stderr}")
