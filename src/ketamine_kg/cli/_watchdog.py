@@ -133,9 +133,13 @@ def _child(
 def _memory_message(limits: Limits, what: str) -> int:
     sys.stderr.write(
         f"error: the {what} needed more than {limits.memory_bytes // 2**20:,} MiB of memory and was "
-        f"stopped; make its input smaller, or {limits.hint('memory_bytes')}\n"
+        f"stopped; {_smaller(what)}, or {limits.hint('memory_bytes')}\n"
     )
     return 2
+
+
+def _smaller(what: str) -> str:
+    return "narrow the query (more specific patterns, LIMIT)" if what == "query" else "make its input smaller"
 
 
 def _near_limit(pid: int, limits: Limits, since: float | None) -> float | None:
@@ -243,7 +247,7 @@ def _supervise(
         sig = signal.Signals(os.WTERMSIG(status))
         typer.echo(
             f"error: the {what} process was killed by {sig.name} (out of memory or a crash in an engine); "
-            f"make its input smaller, or {limits.hint('memory_bytes')}",
+            f"{_smaller(what)}, or {limits.hint('memory_bytes')}",
             err=True,
         )
         return 2
