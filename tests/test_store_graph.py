@@ -124,3 +124,25 @@ def test_check_data_without_reasoner_or_shacl_stays_in_the_store(tmp_path: Path)
     from_store = {r.check.name: len(r.rows) for r in check_quality(store).checks}
     from_graph = {r.check.name: len(r.rows) for r in check_quality(graph).checks}
     assert from_store == from_graph and from_store["quantity_without_unit"] >= 1
+
+
+def test_an_exact_name_wins_over_case_variants() -> None:
+    """The focus lookup: an exact literal is an index lookup and wins (like the CLI's entity lookup);
+    without one, every name equal ignoring case and spacing is a candidate."""
+    import pyoxigraph as ox
+
+    from ketamine_kg.graph_build.store_graph import curie_prefixes, find_seeds
+
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    a, b, c = (ox.NamedNode(f"http://example.org/{n}") for n in "abc")
+    store = ox.Store()
+    store.extend(
+        [
+            ox.Quad(a, label, ox.Literal("Drug A")),
+            ox.Quad(b, label, ox.Literal("drug a")),
+            ox.Quad(c, label, ox.Literal("drug c", language="en")),
+        ]
+    )
+    assert find_seeds(store, "Drug A", curie_prefixes()) == {a}
+    assert find_seeds(store, "DRUG A", curie_prefixes()) == {a, b}
+    assert find_seeds(store, "drug c", curie_prefixes()) == {c}

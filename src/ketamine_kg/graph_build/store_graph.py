@@ -169,7 +169,7 @@ _LINKS_TO_DESCRIBED = (
 
 def find_seeds(store: ox.Store, query: str, prefixes: Iterable[tuple[str, str]]) -> set[ox.NamedNode]:
     """Every IRI that ``query`` may name: as an IRI, a CURIE (expanded by ``prefixes``, pairs of prefix and
-    IRI base), or a literal (label, synonym, identifier) equal to it ignoring case and spacing.
+    IRI base), or a literal (label, synonym, identifier) equal to it, else equal ignoring case and spacing.
 
     A superset on purpose: ``visualize.find_node`` then decides on the projected neighbourhood, with its
     usual ambiguity and did-you-mean messages.
@@ -190,6 +190,16 @@ def find_seeds(store: ox.Store, query: str, prefixes: Iterable[tuple[str, str]])
         for quad in store.quads_for_pattern(None, None, node, None):  # e.g. skos:exactMatch CHEBI IRI
             if isinstance(quad.subject, ox.NamedNode):
                 seeds.add(quad.subject)
+    # an exact label, synonym or identifier is an index lookup; like the command line's entity lookup,
+    # it wins over matches that differ in case or spacing (a scan of every literal: 0.46 s at 1M)
+    exact = {
+        quad.subject
+        for literal in (ox.Literal(query.strip()), ox.Literal(query.strip(), language="en"))
+        for quad in store.quads_for_pattern(None, None, literal, None)
+        if isinstance(quad.subject, ox.NamedNode)
+    }
+    if exact:
+        return seeds | exact
     # the literal is written by the engine's own serialiser (N-Triples escaping), never pasted raw
     text = f"SELECT DISTINCT ?s WHERE {{ VALUES ?q {{ {ox.Literal(wanted)} }} ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l) && LCASE(STR(?l)) = ?q) }}"
     for row in cast("ox.QuerySolutions", store.query(text)):
