@@ -15,7 +15,6 @@ from typing import Any
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
-    "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
@@ -51,7 +50,7 @@ def launch_chromium(gl: str = "swiftshader") -> Iterator[Any]:
     """A headless Chromium browser (Playwright), closed on exit; ``gl`` picks the WebGL rasteriser."""
     from playwright.sync_api import sync_playwright
 
-    args = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + GL_ARGS[gl]
+    args = CHROMIUM_ARGS + GL_ARGS[gl]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
         try:

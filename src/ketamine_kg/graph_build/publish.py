@@ -75,12 +75,17 @@ def graph_store_url(store_url: str, graph_iri: str) -> str:
     return f"{store_url}{separator}{urllib.parse.urlencode({'graph': graph_iri})}"
 
 
+def _credentials(url: str, user: str, password: str | None) -> urllib.request.HTTPPasswordMgrWithDefaultRealm:
+    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    manager.add_password(None, url, user, password or "")
+    return manager
+
+
 def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
     """An opener that answers digest or basic challenges with the credentials, when given."""
     handlers: list[urllib.request.BaseHandler] = []
     if user is not None:
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        manager.add_password(None, url, user, password or "")
+        manager = _credentials(url, user, password)
         handlers += [
             urllib.request.HTTPDigestAuthHandler(manager),
             urllib.request.HTTPBasicAuthHandler(manager),
@@ -132,10 +137,9 @@ def _answer(request: urllib.request.Request, challenge: str, user: str, password
     """The Authorization header answering a Digest or Basic ``challenge`` for ``request``."""
     scheme, _, rest = challenge.partition(" ")
     if scheme.lower() == "digest":
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        manager.add_password(None, request.full_url, user, password or "")
         fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
-        answer = urllib.request.HTTPDigestAuthHandler(manager).get_authorization(request, fields)
+        handler = urllib.request.HTTPDigestAuthHandler(_credentials(request.full_url, user, password))
+        answer = handler.get_authorization(request, fields)
         if answer:
             return f"Digest {answer}"
     return "Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
