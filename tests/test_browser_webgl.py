@@ -146,6 +146,33 @@ def test_click_shows_details_and_highlights_the_neighbourhood(
     page.context.close()
 
 
+def test_picking_is_painted_when_the_pointer_asks_not_in_every_frame(
+    browser: Any, sample_page: Path, sample: nx.MultiDiGraph
+) -> None:
+    """Regression (issue 16): sigma painted its picking buffers in every frame, a fifth of a 50k frame."""
+    page, _ = open_offline(browser, sample_page)
+    wait_drawn(page)
+    # count the draw calls that go to a picking framebuffer (any bound framebuffer that is not the screen)
+    page.evaluate(
+        """() => { window.__pickDraws = 0;
+             Object.values(window.kkg.renderer.webGLContexts).forEach((gl) => {
+               const draw = gl.drawArrays.bind(gl);
+               gl.drawArrays = (...a) => { if (gl.getParameter(gl.FRAMEBUFFER_BINDING)) window.__pickDraws++;
+                                           return draw(...a); }; }); }"""
+    )
+    page.evaluate("() => { window.kkg.redraw(); window.kkg.redraw(); }")
+    assert page.evaluate("() => window.__pickDraws") == 0
+    # the camera moves; a real click afterwards still finds the node under the pointer
+    page.evaluate("() => window.kkg.renderer.getCamera().setState({ x: 0.4, y: 0.6, ratio: 0.7 })")
+    page.evaluate("() => window.kkg.redraw()")
+    target = node_id(sample, KG + "nmda_receptor")
+    click_node(page, target)
+    page.wait_for_function("() => window.kkg.state.selected !== null", timeout=5000)
+    assert page.locator("#kkg-details h2").text_content() == "NMDA receptor"
+    assert page.evaluate("() => window.__pickDraws") > 0  # painted once the pointer asked
+    page.context.close()
+
+
 def test_filters_hide_categories_evidence_and_relations(
     browser: Any, sample_page: Path, sample: nx.MultiDiGraph
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -11,13 +12,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
 from conftest import RunCli, edit_table
 from ketamine_kg.graph_build.atomic import atomic_output, write_bytes_atomic
 from ketamine_kg.graph_build.rdf_files import from_oxigraph_term
 from ketamine_kg.graph_build.serialize import to_turtle
+from ketamine_kg.graph_build.statements import as_dataset
 from ketamine_kg.pipeline import OWL_NAME, TTL_NAME, BuildResult, render_outputs
 from ketamine_kg.vocab import KG, KKG, RDFS
 
@@ -157,3 +159,20 @@ def test_build_cli_prints_summary(run_cli: RunCli, fixture_source_dir: Path, tmp
     assert f"wrote {out / TTL_NAME}" in result.stdout
     assert "time:" in result.stdout
     assert (out / OWL_NAME).stat().st_size > 0
+
+
+def test_the_dataset_made_while_hermit_ran_equals_the_whole_graph_converted(real_build: BuildResult) -> None:
+    # regression: the asserted triples are converted during the reasoner's wait, the inferred ones added
+    assert real_build.dataset is not None and real_build.reasoning.ran
+    assert set(real_build.as_dataset()) == set(as_dataset(real_build.graph))
+
+
+def test_a_graph_changed_after_the_build_is_converted_again(fixture_build: BuildResult) -> None:
+    graph = Graph()
+    graph += fixture_build.graph
+    graph.add((KG.esketamine, RDFS.comment, Literal("added after the build")))
+    changed = dataclasses.replace(fixture_build, graph=graph)
+    assert changed.dataset is fixture_build.dataset is not None
+    comment = ox.Literal("added after the build")
+    assert any(q.object == comment for q in changed.as_dataset())
+    assert not any(q.object == comment for q in fixture_build.as_dataset())

@@ -17,7 +17,12 @@ from ketamine_kg.graph_build.atomic import check_replaceable, replace_folder_ato
 from ketamine_kg.graph_build.export_rdfxml import rdfxml_of_sorted
 from ketamine_kg.graph_build.rdf_files import load_rdf_files
 from ketamine_kg.graph_build.serialize import to_turtle_triples
-from ketamine_kg.graph_build.statements import as_dataset, sorted_triples
+from ketamine_kg.graph_build.statements import (
+    as_dataset,
+    convert_triples,
+    has_stable_blank_nodes,
+    sorted_triples,
+)
 from ketamine_kg.ontology.reason import (
     CHECK_EVERY,
     DEFAULT_MAX_INFERRED,
@@ -30,6 +35,7 @@ from ketamine_kg.ontology.reason import (
 from ketamine_kg.ontology.schema import Schema, load_schema
 from ketamine_kg.ontology.source import Source, load_source
 from ketamine_kg.ontology.triples import annotate, bnode_for, schema_iri
+from ketamine_kg.processes import in_forked_child
 from ketamine_kg.vocab import DCTERMS, KKG, OWL, PROV, RDF, RDFS
 
 __all__ = [
@@ -77,6 +83,14 @@ class BuildResult:
     merged_files: tuple[Path, ...] = ()
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    #: ``graph`` as a pyoxigraph dataset when the build made it on the way (None: converted when needed)
+    dataset: pyoxigraph.Dataset | None = field(default=None, compare=False, repr=False)
+
+    def as_dataset(self) -> pyoxigraph.Dataset:
+        """The graph as a pyoxigraph dataset, the one made during the build if the graph is unchanged."""
+        if self.dataset is not None and len(self.dataset) == len(self.graph):
+            return self.dataset
+        return as_dataset(self.graph)
 
     @property
     def summary(self) -> Summary:
@@ -124,26 +138,37 @@ def build_knowledge_graph(
     if merge:
         say(f"merging {len(merge)} RDF file(s)")
         graph += load_rdf_files(merge)
+    dataset = None
     if reason:
         say("reasoning with HermiT")
         t0 = time.perf_counter()
         deadline = Deadline(reasoner_timeout)
+        asserted: list[pyoxigraph.Dataset] = []
+
+        def while_waiting() -> None:
+            _import_output_modules()
+            asserted.append(convert_triples(graph))  # the graph stays as it is until HermiT is done
+
         report = run_reasoner(
-            graph,
-            schema,
-            deadline=deadline,
-            max_inferred=max_inferred,
-            while_waiting=_import_output_modules,
+            graph, schema, deadline=deadline, max_inferred=max_inferred, while_waiting=while_waiting
         )
         if report.ran:  # the entailments HermiT leaves implicit, stated like the rest
             report = replace(report, inferred=report.inferred + metabolite_closure(graph, report.inferred))
-        add_inferred_within(graph, report, deadline)
+        added = add_inferred_within(graph, report, deadline)
+        if asserted:
+            dataset = asserted[0]
+            for quad in convert_triples(added):
+                dataset.add(quad)
+            if not has_stable_blank_nodes(dataset):  # merged files: canonical labels need the whole graph
+                dataset = None
         timings["reasoning"] = time.perf_counter() - t0
         if not report.ran:
             log.warning(report.message)
     else:
         report = skipped_report()
-    return BuildResult(source, schema, graph, report, tuple(merge), time.perf_counter() - start, timings)
+    return BuildResult(
+        source, schema, graph, report, tuple(merge), time.perf_counter() - start, timings, dataset
+    )
 
 
 def _import_output_modules() -> None:
@@ -159,11 +184,13 @@ def _import_output_modules() -> None:
         importlib.import_module(name)
 
 
-def add_inferred_within(graph: Graph, report: ReasoningReport, deadline: Deadline) -> None:
+def add_inferred_within(graph: Graph, report: ReasoningReport, deadline: Deadline) -> list[Triple]:
     """``add_inferred`` in slices, stopping with ``ReasonerError`` once the reasoning step's time is up."""
+    added: list[Triple] = []
     for start in range(0, len(report.inferred), CHECK_EVERY):
         deadline.check("adding the inferred facts to the graph")
-        add_inferred(graph, replace(report, inferred=report.inferred[start : start + CHECK_EVERY]))
+        added += add_inferred(graph, replace(report, inferred=report.inferred[start : start + CHECK_EVERY]))
+    return added
 
 
 #: Annotations an inferred triple inherits from the asserted axiom it mirrors (qualifiers and provenance).
@@ -197,8 +224,8 @@ def metabolite_closure(graph: Graph, inferred: Sequence[Triple]) -> tuple[Triple
     )
 
 
-def add_inferred(graph: Graph, report: ReasoningReport) -> None:
-    """Add the reasoner's entailments, each marked by an axiom annotation as inferred by HermiT.
+def add_inferred(graph: Graph, report: ReasoningReport) -> list[Triple]:
+    """Add the reasoner's entailments, each marked by an axiom annotation as inferred by HermiT (returned).
 
     An entailment that mirrors a curated assertion (the inverse ``mdd isTreatedBy ketamine`` of ``ketamine
     treats mdd``, or a super-property of it) gets one inferred axiom per mirrored assertion, carrying that
@@ -208,21 +235,28 @@ def add_inferred(graph: Graph, report: ReasoningReport) -> None:
     """
     mirrors = _mirror_index(graph)
     closure = set(metabolite_closure(graph, ()))
+    added: list[Triple] = []
+
+    def put(triple: Triple) -> None:
+        graph.add(triple)
+        added.append(triple)
+
     for s, p, o in report.inferred:
         step = KKG.metaboliteClosure if (s, p, o) in closure else KKG.hermitReasoning
         marks = [(URIRef(PROV.wasGeneratedBy), URIRef(step)), (URIRef(KKG.inferred), Literal(True))]
-        graph.add((s, p, o))
+        put((s, p, o))
         mirrored = mirrors.get((s, p, o), [])
         if not mirrored:
             for triple in annotate(s, p, o, bnode_for("inferred", s, p, o), marks):
-                graph.add(triple)
+                put(triple)
         for rid, axiom in mirrored:
             notes = [*marks, (URIRef(KKG.mirrorsAssertion), rid)]
             notes += [
                 (ap, v) for ap in MIRRORED_ANNOTATIONS for v in sorted(graph.objects(axiom, ap), key=str)
             ]
             for triple in annotate(s, p, o, bnode_for("inferred", s, p, o, rid), notes):
-                graph.add(triple)
+                put(triple)
+    return added
 
 
 def _mirror_index(graph: Graph) -> dict[tuple[Node, Node, Node], list[tuple[Node, Node]]]:
@@ -271,18 +305,24 @@ def render_outputs(result: BuildResult, progress: Progress | None = None) -> dic
     from ketamine_kg.queries import render_query_answers
     from ketamine_kg.visualize import render_html
 
-    say("serialising Turtle and OWL")
-    dataset = as_dataset(result.graph)  # converted and sorted once for Turtle, OWL and the query store
-    ordered = sorted_triples(dataset)
-    turtle = to_turtle_triples(ordered)
-    owl = rdfxml_of_sorted(ordered)
-    say("drawing the network view")
-    html = render_html(to_network(result.graph), title="ketamine-kg: ketamine and esketamine in depression")
-    say("answering the named queries")
-    store = pyoxigraph.Store()
-    store.extend(dataset)
-    answers = render_query_answers(store)
+    dataset = result.as_dataset()  # converted once for Turtle, OWL and the query store
+    say("serialising Turtle and OWL, drawing the network view")
+    with in_forked_child(lambda: _rdf_files(dataset)) as rdf_files:  # on the other core
+        html = render_html(
+            to_network(result.graph), title="ketamine-kg: ketamine and esketamine in depression"
+        )
+        say("answering the named queries")
+        store = pyoxigraph.Store()
+        store.extend(dataset)
+        answers = render_query_answers(store)
+        turtle, owl = rdf_files()
     return {OWL_NAME: owl, TTL_NAME: turtle, HTML_NAME: html.encode("utf-8"), **answers}
+
+
+def _rdf_files(dataset: pyoxigraph.Dataset) -> tuple[bytes, bytes]:
+    """Turtle and OWL (RDF/XML) of ``dataset``, sorted once for both."""
+    ordered = sorted_triples(dataset)
+    return to_turtle_triples(ordered), rdfxml_of_sorted(ordered)
 
 
 def check_out_dir(out_dir: Path) -> None:

@@ -14,7 +14,6 @@ answer. Ctrl-C is passed on to the child, which cleans up (temp files) and says 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import math
 import os
@@ -32,6 +31,7 @@ from typing import ParamSpec
 import typer
 
 from ketamine_kg.limits import Limits
+from ketamine_kg.processes import parent_death_arm
 
 __all__ = ["bounded", "loading", "with_deadline"]
 
@@ -39,7 +39,6 @@ P = ParamSpec("P")
 _CONTROL_FD = "KETAMINE_KG_WATCHDOG_FD"
 _GRACE = 1.0  # the child's own, softer deadline (DeadlineRunner) normally answers first
 _INTERRUPT_GRACE = 10.0  # after Ctrl-C, how long the child may take to remove its temp files
-_PR_SET_PDEATHSIG = 1
 # What an interpreter or a Rust library prints as it aborts (out of memory): the parent says it in one line.
 _CRASH_NOISE = re.compile(
     r"^(?:Fatal Python error: .*|Python runtime state: .*|Current thread 0x.*|  File \"<frozen .*"
@@ -80,13 +79,6 @@ def _terminal() -> dict[str, str]:
     return env
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this child when the parent dies (a killed CLI must not leave a worker running)."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
 def _child(
     func: Callable[[], object],
     control: int,
@@ -100,7 +92,9 @@ def _child(
     code = 0
     try:
         os.setpgid(0, 0)  # its own group: Ctrl-C reaches the parent, which stops the whole group
-        _die_with_parent()
+        arm = parent_death_arm()  # a killed CLI must not leave a worker running
+        if arm is not None:
+            arm()
         os.dup2(out, 1)
         os.dup2(err, 2)
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - lives until _exit

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.term import Node
 
 from ketamine_kg.errors import ExportError
 from ketamine_kg.terms import rdflib_to_oxigraph
@@ -23,6 +25,8 @@ __all__ = [
     "as_dataset",
     "asserted_dataset",
     "check_xml_text",
+    "convert_triples",
+    "has_stable_blank_nodes",
     "sorted_triples",
     "split_dataset",
 ]
@@ -48,14 +52,24 @@ def as_dataset(graph: RdfInput) -> ox.Dataset:
     """
     if isinstance(graph, ox.Dataset):
         return graph
-    dataset = ox.Dataset(
-        ox.Quad(rdflib_to_oxigraph(s), rdflib_to_oxigraph(p), rdflib_to_oxigraph(o))  # type: ignore[arg-type]
-        for s, p, o in graph
-    )
-    labels = {t.value for q in dataset for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
-    if not all(_STABLE_BNODE.match(label) for label in labels):
+    dataset = convert_triples(graph)
+    if not has_stable_blank_nodes(dataset):
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return dataset
+
+
+def convert_triples(triples: Iterable[tuple[Node, Node, Node]]) -> ox.Dataset:
+    """rdflib triples as a pyoxigraph dataset, blank-node labels kept as they are."""
+    return ox.Dataset(
+        ox.Quad(rdflib_to_oxigraph(s), rdflib_to_oxigraph(p), rdflib_to_oxigraph(o))  # type: ignore[arg-type]
+        for s, p, o in triples
+    )
+
+
+def has_stable_blank_nodes(dataset: ox.Dataset) -> bool:
+    """Whether every blank node has a build's content-hash label (so the labels are the same each run)."""
+    labels = {t.value for q in dataset for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
+    return all(_STABLE_BNODE.match(label) for label in labels)
 
 
 def sorted_triples(dataset: ox.Dataset) -> list[ox.Triple]:

@@ -12,8 +12,6 @@ inferred facts) and the number of inferred facts is capped.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import importlib.util
 import logging
 import os
@@ -21,7 +19,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -35,7 +32,7 @@ from rdflib.term import Node
 from ketamine_kg.errors import InconsistentOntologyError, ReasonerError
 from ketamine_kg.ontology.schema import Schema
 from ketamine_kg.ontology.triples import schema_iri
-from ketamine_kg.processes import process_alive
+from ketamine_kg.processes import parent_death_arm, process_alive
 from ketamine_kg.vocab import OWL, PREFIXES, RDF, RDFS
 
 __all__ = [
@@ -66,7 +63,6 @@ TYPE_LINE = re.compile(r"^Type\( <([^>]+)> <([^>]+)> \)$", re.MULTILINE)
 OWNED_FOLDER = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
 CORE_ANNOTATIONS = frozenset({RDFS.label, RDFS.comment, RDFS.seeAlso, OWL.versionInfo})
 NO_SECURITY_MANAGER = b"Security Manager is not supported"  # Java 24 and later
-PR_SET_PDEATHSIG = 1
 CHECK_EVERY = 2000  # rows between two deadline checks in the Python part of the step
 
 
@@ -205,21 +201,6 @@ def remove_stale_folders(root: Path | None = None) -> list[Path]:
     return removed
 
 
-def _die_with_parent() -> Callable[[], None] | None:
-    """A ``preexec_fn`` that makes Linux kill Java when this process dies (even by SIGKILL); else None."""
-    if not sys.platform.startswith("linux"):
-        return None
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return None
-    prctl = ctypes.CDLL(libc_name, use_errno=True).prctl  # loaded before the fork, only called after it
-
-    def arm() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-    return arm
-
-
 def declared_imports(graph: Graph) -> tuple[str, ...]:
     """The IRIs named by ``owl:imports`` in ``graph``, sorted: never followed by this project."""
     return tuple(sorted({str(o) for o in graph.objects(None, OWL.imports)}))
@@ -312,7 +293,7 @@ def _communicate(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
-        preexec_fn=_die_with_parent(),  # only prctl runs in the child (safe after fork)
+        preexec_fn=parent_death_arm(),  # only prctl runs in the child (safe after fork)
     )
     if while_waiting is not None:
         while_waiting()

@@ -1,7 +1,8 @@
 /* ketamine-kg large-graph explorer: WebGL drawing with sigma.js + graphology, panels from panel.js.
    The data block is columnar (one array per attribute) with a shared value table; details are decoded
    per node or edge on demand. Labels are culled by zoom (sigma's label grid and size threshold).
-   Selection highlight is an overlay painted over the WebGL layers: O(neighbourhood), not O(graph). */
+   Selection highlight is an overlay painted over the WebGL layers: O(neighbourhood), not O(graph); the
+   picking buffers are painted when the pointer needs them, not in every frame. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kkg-data").textContent);
@@ -60,6 +61,42 @@
       nodeHidden(E.from[id]) || nodeHidden(E.to[id]);
   }
   var filtering = false;
+
+  // Sigma paints a picking buffer (each item in a colour encoding its id, read back under the pointer) in
+  // every frame: a fifth of the frame on a CPU rasteriser. Paint it only when the pointer asks after a frame.
+  function lazyPicking(sigma) {
+    var pending = [];
+    function programsOf(set) {
+      return Object.keys(set).reduce(function (all, k) { return all.concat(set[k].programs || [set[k]]); }, []);
+    }
+    programsOf(sigma.nodePrograms).concat(programsOf(sigma.edgePrograms)).forEach(function (program) {
+      var pick = program.pickProgram;
+      if (!pick) { return; }
+      program.pickProgram = null;  // sigma's render() now draws the visible pass only
+      var drawVisible = program.render.bind(program);
+      program.render = function (params) {
+        drawVisible(params);
+        if (!program.hasNothingToRender()) { pending.push({ program: program, pick: pick, params: params }); }
+      };
+    });
+    // render() blanks the picking buffers at its start, so only what the newest frame drew is owed.
+    sigma.on("beforeRender", function () { pending = []; });
+    function paintPicking() {
+      pending.forEach(function (p) {
+        var ratio = p.params.pixelRatio / p.params.downSizingRatio;
+        p.pick.gl.viewport(0, 0, p.params.width * ratio, p.params.height * ratio);
+        p.program.bindProgram(p.pick);
+        p.program.renderProgram(Object.assign({}, p.params, { pixelRatio: ratio }), p.pick);
+        p.program.unbindProgram(p.pick);
+      });
+      pending = [];
+    }
+    ["getNodeAtPosition", "getEdgeAtPoint"].forEach(function (name) {
+      var read = sigma[name].bind(sigma);
+      sigma[name] = function (a, b) { paintPicking(); return read(a, b); };
+    });
+  }
+
   var renderer = new Sigma(graph, container, {
     // The cheapest programs: 1-pixel GL lines and point sprites (software WebGL fills every pixel on the CPU).
     defaultEdgeType: "line",
@@ -86,6 +123,7 @@
       return attrs;
     }
   });
+  lazyPicking(renderer);
   function finishFrame() {
     // WebGL calls return before the GPU (here SwiftShader) has drawn: read one pixel to wait for it.
     Object.keys(renderer.webGLContexts).forEach(function (k) {
