@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import pickle
 import signal
@@ -99,10 +98,10 @@ def parent_death_arm() -> Callable[[], None] | None:
     """
     if not sys.platform.startswith("linux"):
         return None
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
+    try:  # the C library is already loaded: no ``find_library``, which starts ldconfig
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
         return None
-    prctl = ctypes.CDLL(libc_name, use_errno=True).prctl
 
     def arm() -> None:
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
