@@ -151,3 +151,27 @@ def test_an_enantiomer_does_not_inherit_the_racemate_mechanisms(network: nx.Mult
     paths = mechanism_paths(network, arketamine, mtorc1)
     assert paths, "arketamine's own NMDA block leads on to mTORC1 signalling"
     assert all(ketamine not in {s.target for s in path} for path in paths)
+
+
+def test_the_page_indexes_the_steps_once_and_finds_the_same_paths(
+    network: nx.MultiDiGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: every drug-condition pair re-indexed the whole network (182 s for a 5,000-node page)."""
+    from ketamine_kg.visualize import paths
+
+    calls: list[int] = []
+    index = paths._best_steps
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return index(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(paths, "_best_steps", counted)
+    render_html(network, title="page")
+    assert len(calls) == 1
+    finder = paths.PathFinder(network)
+    drug, condition = KG + "ketamine", KG + "mdd"
+    assert finder.paths(drug, condition, max_paths=5) == paths.mechanism_paths(
+        network, drug, condition, max_paths=5
+    )
+    assert finder.paths(drug, condition)  # a real pair, not two empty lists

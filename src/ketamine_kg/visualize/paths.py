@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import networkx as nx
 
-__all__ = ["EVIDENCE_RANK", "PathStep", "RelationScope", "mechanism_paths", "path_grade"]
+__all__ = ["EVIDENCE_RANK", "PathFinder", "PathStep", "RelationScope", "mechanism_paths", "path_grade"]
 
 RelationScope = Literal["mechanism", "all"]
 
@@ -157,25 +157,39 @@ def mechanism_paths(
 
     Empty when neither a mechanistic chain nor a clinical relation links them.
     """
-    steps = _best_steps(network, relations)
-    labels = {n: str(d.get("short_label") or d.get("label", n)) for n, d in network.nodes(data=True)}
-    found = list(_walk(steps, source, max_length, target))
-    if not found:
-        outcomes = sorted(
-            (
-                PathStep(source, target, str(k), str(d.get("predicate_label", "")), str(d.get("evidence", "")),
-                         str(d.get("kind", "")), outcome=True)
-                for k, d in network.get_edge_data(source, target, default={}).items()
-                if not d.get("inferred") and d.get("kind") in _OUTCOME_KINDS
-            ),
-            key=lambda s: (_rank(s.evidence), s.relation != "treats", s.relation, s.key),
-        )  # fmt: skip
-        if outcomes:
-            chains = [
-                c
-                for c in _walk(steps, source, max_length - 1, None)
-                if c[-1].kind == "causal" and target not in {s.target for s in c}
-            ]
-            found = [[*chain, outcomes[0]] for chain in chains] or [[outcomes[0]]]
-    found.sort(key=lambda p: _sort_key(p, labels))
-    return found[:max_paths]
+    return PathFinder(network, relations).paths(source, target, max_length=max_length, max_paths=max_paths)
+
+
+class PathFinder:
+    """``mechanism_paths`` for many pairs of one network: its steps and labels are indexed once."""
+
+    def __init__(self, network: nx.MultiDiGraph, relations: RelationScope = "mechanism") -> None:
+        self.network = network
+        self.steps = _best_steps(network, relations)
+        self.labels = {n: str(d.get("short_label") or d.get("label", n)) for n, d in network.nodes(data=True)}
+
+    def paths(
+        self, source: str, target: str, *, max_length: int = 8, max_paths: int = 20
+    ) -> list[list[PathStep]]:
+        """The best ``max_paths`` paths from ``source`` to ``target`` (see ``mechanism_paths``)."""
+        network, steps = self.network, self.steps
+        found = list(_walk(steps, source, max_length, target))
+        if not found:
+            outcomes = sorted(
+                (
+                    PathStep(source, target, str(k), str(d.get("predicate_label", "")), str(d.get("evidence", "")),
+                             str(d.get("kind", "")), outcome=True)
+                    for k, d in network.get_edge_data(source, target, default={}).items()
+                    if not d.get("inferred") and d.get("kind") in _OUTCOME_KINDS
+                ),
+                key=lambda s: (_rank(s.evidence), s.relation != "treats", s.relation, s.key),
+            )  # fmt: skip
+            if outcomes:
+                chains = [
+                    c
+                    for c in _walk(steps, source, max_length - 1, None)
+                    if c[-1].kind == "causal" and target not in {s.target for s in c}
+                ]
+                found = [[*chain, outcomes[0]] for chain in chains] or [[outcomes[0]]]
+        found.sort(key=lambda p: _sort_key(p, self.labels))
+        return found[:max_paths]
