@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-import pickle
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -47,6 +46,8 @@ def in_forked_child(func: Callable[[], T]) -> Iterator[Callable[[], T]]:
     if not hasattr(os, "fork"):
         yield func
         return
+    import pickle  # here, not on every command's start-up path (the watchdog imports this module)
+
     arm = parent_death_arm()
     read_end, write_end = os.pipe()
     pid = os.fork()

@@ -315,6 +315,7 @@ def publish_graph(
     count = body.count(b"\n")
     url = graph_store_url(store_url, graph_iri)
     parts = chunk_ntriples(body, chunk_bytes)
+    opener = _opener(url, user, password)
     status = 0
     for number, part in enumerate(parts):
         # N-Triples is a subset of Turtle; text/turtle is the one type every Graph Store accepts.
@@ -327,7 +328,7 @@ def publish_graph(
         log.info("%s part %d of %d (%d bytes) to %s", request.method, number + 1, len(parts), len(part), url)
         _authorise(request, user, password, timeout)
         try:
-            answer, _ = _request(request, _opener(url, user, password), timeout, "publish")
+            answer, _ = _request(request, opener, timeout, "publish")
         except PublishError as exc:
             if number == 0:
                 raise
