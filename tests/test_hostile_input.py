@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from conftest import RunCli, edit_table
@@ -297,11 +300,11 @@ def test_ctrl_c_during_build_is_one_line_and_exit_130(fixture_source_dir: Path, 
 )
 def test_stream_file_checks_like_parse_file(tmp_path: Path, text: str, fragment: str) -> None:
     from ketamine_kg.errors import RDFParseError
-    from ketamine_kg.graph_build.rdf_files import parse_file, stream_file
+    from ketamine_kg.graph_build.rdf_files import load_store, parse_file, stream_file
 
     path = tmp_path / "f.nt"
     path.write_text(text, encoding="utf-8")
-    for read in (parse_file, lambda p: list(stream_file(p))):
+    for read in (parse_file, lambda p: list(stream_file(p)), lambda p: load_store([p])):
         with pytest.raises(RDFParseError, match=fragment):
             read(path)
     deep = tmp_path / "deep.ttl"
@@ -311,3 +314,62 @@ def test_stream_file_checks_like_parse_file(tmp_path: Path, text: str, fragment:
     with pytest.raises(RDFParseError, match="nested more than 10"):
         list(stream_file(deep, Limits(max_nesting=10)))
     assert len(list(stream_file(deep))) == 51
+
+
+@pytest.mark.parametrize(
+    ("lines", "ill_typed_first"),
+    [
+        (
+            ['<http://ex.org/s> <http://ex.org/p> "x"^^<{int}> .', "<http://ex.org/s> <http://ex.org/p> ."],
+            True,
+        ),
+        (
+            ["<http://ex.org/s> <http://ex.org/p> .", '<http://ex.org/s> <http://ex.org/p> "x"^^<{int}> .'],
+            False,
+        ),
+    ],
+)
+def test_load_store_reports_the_first_problem_in_the_file(
+    tmp_path: Path, lines: list[str], ill_typed_first: bool
+) -> None:
+    """The store is filled while a forked child screens the file: whichever problem comes first wins."""
+    from ketamine_kg.errors import RDFParseError
+    from ketamine_kg.graph_build.rdf_files import load_store
+
+    path = tmp_path / "f.nt"
+    path.write_text("\n".join(lines).format(int="http://www.w3.org/2001/XMLSchema#int") + "\n")
+    with pytest.raises(RDFParseError) as caught:
+        load_store([path])
+    assert (caught.value.file, caught.value.line) == (str(path), 1)
+    assert ("ill-typed" in str(caught.value)) is ill_typed_first
+
+
+def test_load_store_screens_in_a_child_and_reports_imports_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ketamine_kg.graph_build import rdf_files
+
+    screened_by = tmp_path / "pid"
+    screen = rdf_files._screen_file
+
+    def recording(path: Path, fmt: Any) -> list[str]:
+        screened_by.write_text(str(os.getpid()))
+        return screen(path, fmt)
+
+    monkeypatch.setattr(rdf_files, "_screen_file", recording)
+    path = tmp_path / "imports.ttl"
+    path.write_text(
+        "<http://ex.org/o> <http://www.w3.org/2002/07/owl#imports> <http://example.org/other.owl> ;\n"
+        '  <http://ex.org/p> "7"^^<http://www.w3.org/2001/XMLSchema#integer>, _:b1 .\n'
+        "_:b1 <http://ex.org/p> 1 .\n"
+    )
+    with caplog.at_level(logging.WARNING):
+        store = rdf_files.load_store([path])
+    assert len(store) == 4
+    assert int(screened_by.read_text()) != os.getpid()  # the screen ran on the other core
+    assert "owl:imports <http://example.org/other.owl> is kept as a statement but not followed" in caplog.text
+    assert [
+        q.object.value
+        for q in store.quads_for_pattern(None, None, None)
+        if isinstance(q.object, ox.BlankNode)
+    ] == ["b1"]

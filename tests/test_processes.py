@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from ketamine_kg.errors import ExportError
+from ketamine_kg.errors import (
+    ExportError,
+    InconsistentOntologyError,
+    Problem,
+    RDFParseError,
+    SourceValidationError,
+)
 from ketamine_kg.processes import in_forked_child, process_alive
 
 
@@ -55,3 +61,20 @@ def test_leaving_without_waiting_stops_the_child(tmp_path: Path) -> None:
             time.sleep(0.05)
         raise RuntimeError("the parent's share failed")
     assert not process_alive(int(marker.read_text()))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        RDFParseError("data.ttl", 4, 7, "ill-typed literal"),
+        SourceValidationError([Problem("entities.tsv", 3, "id", "duplicate id")]),
+        InconsistentOntologyError("HermiT found the ontology inconsistent", ["kg:x in A and B"]),
+    ],
+)
+def test_errors_with_their_own_fields_cross_from_the_child_intact(error: Exception) -> None:
+    def fail() -> None:
+        raise error
+
+    with in_forked_child(fail) as wait, pytest.raises(type(error)) as caught:
+        wait()
+    assert str(caught.value) == str(error) and vars(caught.value) == vars(error)

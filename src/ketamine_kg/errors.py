@@ -58,18 +58,24 @@ class SourceValidationError(UserError):
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{len(self.problems)} problem(s) in the source tables:\n{lines}")
 
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:  # intact across a process boundary
+        return type(self), (self.problems,)
+
 
 class RDFParseError(UserError):
     """An RDF file could not be parsed; nothing from it was loaded."""
 
     def __init__(self, file: str, line: int | None, column: int | None, message: str) -> None:
-        self.file, self.line, self.column = file, line, column
+        self.file, self.line, self.column, self.message = file, line, column, message
         where = file
         if line is not None:
             where += f":{line}"
             if column is not None:
                 where += f":{column}"
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, int | None, int | None, str]]:
+        return type(self), (self.file, self.line, self.column, self.message)
 
 
 class ReasonerError(KetamineKGError):
@@ -82,6 +88,9 @@ class InconsistentOntologyError(KetamineKGError):
     def __init__(self, message: str, culprits: list[str]) -> None:
         self.culprits = culprits
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[type, tuple[str, list[str]]]:
+        return type(self), (str(self), self.culprits)
 
 
 class CheckFailedError(KetamineKGError):

@@ -149,13 +149,10 @@ def _write(meta_path: Path, graph_path: Path, data: bytes, result: BuildResult) 
     write_bytes_atomic(meta_path, json.dumps(meta, indent=1, sort_keys=True).encode("utf-8"))
 
 
-def _ntriples(graph: Graph) -> bytes:
-    """N-Triples in the graph's own order, so that the graph read back iterates as the build's did (the
-    network projection, and so the HTML, follows that order)."""
-    from ketamine_kg.terms import rdflib_to_oxigraph as term
-
-    triples = (ox.Triple(term(s), term(p), term(o)) for s, p, o in graph)  # type: ignore[arg-type]
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+def _ntriples(result: BuildResult) -> bytes:
+    """The built graph as N-Triples, written by pyoxigraph from the build's dataset (the lines of a
+    default-graph N-Quads file are N-Triples); no reader depends on their order."""
+    return ox.serialize(result.as_dataset(), format=ox.RdfFormat.N_QUADS) or b""
 
 
 def _paths(source_dir: Path | None, reason: bool, key: str) -> tuple[Path, Path]:
@@ -169,7 +166,7 @@ def save_build(result: BuildResult, source_dir: Path | None, *, reason: bool) ->
     Only a build that reasoned as asked is kept (not an unreasoned fallback for want of Java); a cache
     that cannot be written is reported in the log and otherwise ignored.
     """
-    data = _ntriples(result.graph)
+    data = _ntriples(result)
     if result.merged_files or not (result.reasoning.ran or not reason):
         return data
     meta_path, graph_path = _paths(source_dir, reason, cache_key(source_dir, reason=reason))
@@ -215,7 +212,7 @@ def load_graph(
         say("saving the built graph in the cache")
         data = save_build(result, source_dir, reason=reason)
     else:
-        data = _ntriples(result.graph)
+        data = _ntriples(result)
     store = ox.Store()
     store.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     return CachedGraph(store, data, result.reasoning.status, result.reasoning.message, False, result)

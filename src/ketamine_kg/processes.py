@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -38,8 +39,8 @@ def process_alive(pid: int) -> bool:
 def in_forked_child(func: Callable[[], T]) -> Iterator[Callable[[], T]]:
     """Start ``func`` in a forked copy of this process; the call yielded waits for its result.
 
-    The second core does independent work of a build (the OWL file while the parent draws the view and
-    answers the queries). An exception in the child is raised by the wait; where fork is unavailable, or the
+    The second core does independent work: the OWL file while a build draws the view and answers the
+    queries, the screen of an RDF file while the parser fills the store. An exception in the child is raised by the wait; where fork is unavailable, or the
     child dies without an answer, ``func`` runs in this process instead, so the result is the same. Leaving
     the block without waiting (an error in the parent's share) stops the child.
     """
@@ -52,6 +53,7 @@ def in_forked_child(func: Callable[[], T]) -> Iterator[Callable[[], T]]:
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running the parent's clean-up
+        gc.freeze()  # the parent's objects stay out of the child's collections, so their pages stay shared
         os.close(read_end)
         if arm is not None:
             arm()

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from ketamine_kg.errors import RDFParseError, UserError
 from ketamine_kg.limits import Limits, deeper_than, nesting_depth
+from ketamine_kg.processes import in_forked_child
 
 if TYPE_CHECKING:  # rdflib is imported lazily: `query --data` on the Oxigraph path never needs it
     from rdflib import Graph
@@ -298,6 +299,12 @@ def _report_imports(path: Path, targets: Iterable[str]) -> None:
 def _screened(path: Path, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
     """``quads`` as they come, reporting owl:imports statements and refusing ill-typed literals."""
     imports: list[str] = []
+    yield from _screening(path, quads, imports)
+    _report_imports(path, imports)
+
+
+def _screening(path: Path, quads: Iterable[ox.Quad], imports: list[str]) -> Iterator[ox.Quad]:
+    """``quads`` as they come, refusing ill-typed literals; the owl:imports targets go to ``imports``."""
     checked: set[tuple[str, str]] = set()
     for quad in quads:
         if quad.predicate.value == OWL_IMPORTS:
@@ -311,7 +318,20 @@ def _screened(path: Path, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
                     raise _refuse_ill_typed(path, obj, reason)
                 checked.add(key)
         yield quad
-    _report_imports(path, imports)
+
+
+def _screen_file(path: Path, fmt: ox.RdfFormat) -> list[str]:
+    """Parse ``path`` once more only to screen it: its owl:imports targets, or the error a streamed load
+    would meet first (an ill-typed literal or a syntax error, in file order)."""
+    imports: list[str] = []
+
+    def screen() -> None:
+        parsed = ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())
+        for _ in _screening(path, parsed, imports):
+            pass
+
+    _parse_errors(path, screen)
+    return imports
 
 
 def _parse_errors(path: Path, parse: Callable[[], None]) -> None:
@@ -395,10 +415,23 @@ def load_store(paths: Sequence[Path], limits: Limits | None = None) -> ox.Store:
     store = ox.Store()
     if len(paths) == 1 and rdf_format(paths[0]) in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE):
         path = paths[0]
-        # The fast path: stream the parser straight into a fresh store. Unlike Store.bulk_load, which gives
-        # every blank node a new random id on each load, ox.parse keeps the file's labels, so exports of
-        # the store (serialize.to_turtle_store) are byte-identical from one run to the next.
-        store.bulk_extend(stream_file(path, limits))  # checked before, screened while it streams
+        fmt = _opened(path, limits)
+        # The fast path: the parser streams straight into a fresh store while a forked copy of this process
+        # screens the same file on the other core (the screen in Python costs ~a third of the load). Unlike
+        # Store.bulk_load, which gives every blank node a new random id on each load, ox.parse keeps the
+        # file's labels, so exports of the store (serialize.to_turtle_store) are byte-identical.
+        with in_forked_child(lambda: _screen_file(path, fmt)) as screened:
+
+            def load() -> None:
+                store.bulk_extend(ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri()))
+
+            try:
+                _parse_errors(path, load)
+            except RDFParseError:
+                screened()  # the screen's error comes first in the file when there is one
+                raise
+            imports = screened()
+        _report_imports(path, imports)
         return store
     quads = [q for path in paths for q in parse_file(path, limits)]
     store.extend(quads)
