@@ -40,9 +40,10 @@ def in_forked_child(func: Callable[[], T]) -> Iterator[Callable[[], T]]:
     """Start ``func`` in a forked copy of this process; the call yielded waits for its result.
 
     The second core does independent work: the OWL file while a build draws the view and answers the
-    queries, the screen of an RDF file while the parser fills the store. An exception in the child is raised by the wait; where fork is unavailable, or the
-    child dies without an answer, ``func`` runs in this process instead, so the result is the same. Leaving
-    the block without waiting (an error in the parent's share) stops the child.
+    queries, the screen of an RDF file while the parser fills the store. An exception in the child is
+    raised by the wait; where fork is unavailable, or the child dies without an answer, ``func`` runs in
+    this process instead, so the result is the same. Leaving the block without waiting (an error in the
+    parent's share) stops the child.
     """
     if not hasattr(os, "fork"):
         yield func

@@ -320,13 +320,18 @@ def _screening(path: Path, quads: Iterable[ox.Quad], imports: list[str]) -> Iter
         yield quad
 
 
+def _parse(path: Path, fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
+    """pyoxigraph's parser over ``path``: IRIs resolved against the file, its blank-node labels kept."""
+    return ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())
+
+
 def _screen_file(path: Path, fmt: ox.RdfFormat) -> list[str]:
     """Parse ``path`` once more only to screen it: its owl:imports targets, or the error a streamed load
     would meet first (an ill-typed literal or a syntax error, in file order)."""
     imports: list[str] = []
 
     def screen() -> None:
-        parsed = ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())
+        parsed = _parse(path, fmt)
         for _ in _screening(path, parsed, imports):
             pass
 
@@ -378,7 +383,7 @@ def stream_file(path: Path, limits: Limits | None = None) -> Iterator[ox.Quad]:
     and the same located errors, raised while the quads are consumed.
     """
     fmt = _opened(path, limits or Limits.from_env())
-    quads = _screened(path, ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri()))
+    quads = _screened(path, _parse(path, fmt))
     chunk: list[ox.Quad] = []
 
     def more() -> None:
@@ -423,7 +428,7 @@ def load_store(paths: Sequence[Path], limits: Limits | None = None) -> ox.Store:
         with in_forked_child(lambda: _screen_file(path, fmt)) as screened:
 
             def load() -> None:
-                store.bulk_extend(ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri()))
+                store.bulk_extend(_parse(path, fmt))
 
             try:
                 _parse_errors(path, load)
@@ -452,7 +457,7 @@ def load_dataset(paths: Sequence[Path], limits: Limits | None = None) -> ox.Data
         dataset = ox.Dataset()
 
         def parse() -> None:
-            parsed = ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())
+            parsed = _parse(path, fmt)
             for quad in _screened(path, parsed):
                 dataset.add(quad)
 
